@@ -1,0 +1,152 @@
+"""Fixtures: one migrated database per run, one rolled-back transaction per test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from tests.databases import scratch_database
+from vendorrisk import clock, create_app
+from vendorrisk.accounts import service as accounts
+from vendorrisk.accounts.models import User
+from vendorrisk.accounts.roles import Role
+from vendorrisk.audit.chain import Actor
+from vendorrisk.db import get_db
+from vendorrisk.migrate import upgrade
+from vendorrisk.vendors import service as vendors
+from vendorrisk.vendors.domain import Criticality, DataCategory, VendorKind
+from vendorrisk.vendors.models import Vendor
+
+PASSWORD = "correct horse battery staple"
+TEST_ACTOR = Actor.system("test")
+
+
+def make_app(database_url: str, **overrides: Any) -> Flask:
+    return create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, **overrides})
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    with scratch_database(tmp_path_factory.mktemp("db"), "main") as url:
+        application = make_app(url)
+        upgrade(get_db(application).engine)
+        yield application
+        get_db(application).engine.dispose()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """Every session of this test (requests, CLI, factories) shares one outer transaction that is
+    rolled back at the end; their commits only release savepoints."""
+    database = get_db(app)
+    connection = database.engine.connect()
+    outer = connection.begin()
+    database.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
+    session = database.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+        database.sessionmaker.configure(bind=database.engine,
+                                        join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture
+def client(app: Flask, db_session: Session) -> FlaskClient:
+    return app.test_client()
+
+
+class FrozenClock:
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[FrozenClock]:
+    frozen = FrozenClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    clock.use(frozen)
+    yield frozen
+    clock.use(None)
+
+
+@pytest.fixture
+def make_user(db_session: Session) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def factory(role: Role = Role.PROCUREMENT, email: str | None = None,
+                name: str | None = None, password: str = PASSWORD) -> User:
+        n = next(counter)
+        user = accounts.create_user(
+            db_session, TEST_ACTOR, email=email or f"{role.value}{n}@example.com",
+            name=name or f"{role.value.title()} User {n}", role=role, password=password,
+            min_length=12)
+        if role == Role.PARTNER:
+            pass  # partner accounts get their firm in the questionnaire issue
+        db_session.commit()
+        return user
+
+    return factory
+
+
+def vendor_details(**changes: Any) -> vendors.VendorDetails:
+    base: dict[str, Any] = {
+        "name": "上海衡信律师事务所", "kind": VendorKind.LAW_FIRM,
+        "services": "Deregistration filings", "website": "https://hengxin.example.com",
+        "city": "Shanghai", "data_categories": frozenset({DataCategory.IDENTITY}),
+        "record_count": 500, "stores_data": False, "uses_subcontractors": False,
+        "criticality": Criticality.MEDIUM, "owner_id": None,
+    }
+    base.update(changes)
+    return vendors.VendorDetails(**base)
+
+
+@pytest.fixture
+def make_vendor(db_session: Session) -> Callable[..., Vendor]:
+    counter = iter(range(1, 100_000))
+
+    def factory(**changes: Any) -> Vendor:
+        changes.setdefault("name", f"Partner Firm {next(counter)}")
+        vendor = vendors.register_vendor(db_session, TEST_ACTOR, vendor_details(**changes))
+        db_session.commit()
+        return vendor
+
+    return factory
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on ``path``, read from the page as a browser would."""
+    page = client.get(path)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} (status {page.status_code})"
+    return match.group(1)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[[Role], User]:
+    def sign_in(role: Role) -> User:
+        user = make_user(role)
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in

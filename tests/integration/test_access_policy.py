@@ -1,0 +1,107 @@
+"""Default-deny: every route declares who may use it, and each role gets exactly that."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TEST_ACTOR, login
+from vendorrisk.accounts.roles import Role
+from vendorrisk.security.policy import policy_for
+from vendorrisk.vendors import service as vendors
+
+# Every route, with the roles that reach it. A new route fails test_matrix_covers_every_route
+# until it is added here, so nobody ships a route without deciding who may use it.
+ANYONE = "anyone"
+SIGNED_IN = "signed in"
+INTERNAL = {Role.ADMIN, Role.PROCUREMENT, Role.MANAGER}
+EDITORS = {Role.ADMIN, Role.PROCUREMENT}
+MATRIX: dict[str, tuple[str, str, object]] = {
+    # endpoint: (method, path, who)
+    "static": ("GET", "/static/css/app.css", ANYONE),
+    "dashboard.root": ("GET", "/", ANYONE),
+    "dashboard.health": ("GET", "/healthz", ANYONE),
+    "auth.login": ("GET", "/login", ANYONE),
+    "auth.logout": ("POST", "/logout", SIGNED_IN),
+    "auth.change_password": ("GET", "/account/password", SIGNED_IN),
+    "dashboard.home": ("GET", "/dashboard", INTERNAL),
+    "vendors.index": ("GET", "/vendors/", INTERNAL),
+    "vendors.detail": ("GET", "/vendors/{vendor}", INTERNAL),
+    "vendors.create": ("GET", "/vendors/new", EDITORS),
+    "vendors.edit": ("GET", "/vendors/{vendor}/edit", EDITORS),
+    "vendors.change_status": ("POST", "/vendors/{vendor}/status", EDITORS),
+    "vendors.add_contact": ("POST", "/vendors/{vendor}/contacts", EDITORS),
+    "vendors.remove_contact": ("POST", "/vendors/{vendor}/contacts/{contact}/delete", EDITORS),
+    "users.index": ("GET", "/admin/users/", {Role.ADMIN}),
+    "users.create": ("GET", "/admin/users/new", {Role.ADMIN}),
+    "users.edit": ("GET", "/admin/users/{user}", {Role.ADMIN}),
+    "users.set_password": ("POST", "/admin/users/{user}/password", {Role.ADMIN}),
+    "audit.index": ("GET", "/admin/audit/", {Role.ADMIN}),
+    "audit.export": ("GET", "/admin/audit/export.csv", {Role.ADMIN}),
+}
+
+
+def test_every_route_declares_an_access_policy(app):
+    undeclared = [rule.endpoint for rule in app.url_map.iter_rules()
+                  if policy_for(app, rule.endpoint) is None]
+    assert undeclared == []
+
+
+def test_matrix_covers_every_route(app):
+    assert {rule.endpoint for rule in app.url_map.iter_rules()} == set(MATRIX)
+
+
+def test_a_route_without_a_policy_is_denied(app, client, login_as):
+    def undeclared_view() -> str:
+        return "should never be seen"
+
+    app.view_functions["dashboard.health"], original = undeclared_view, app.view_functions[
+        "dashboard.health"]
+    try:
+        login_as(Role.ADMIN)
+        response = client.get("/healthz")
+    finally:
+        app.view_functions["dashboard.health"] = original
+    assert response.status_code == 403
+    assert "should never be seen" not in response.get_data(as_text=True)
+
+
+def _allowed(who: object, role: Role | None) -> bool:
+    if who == ANYONE:
+        return True
+    if who == SIGNED_IN:
+        return role is not None
+    return role in who  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("role", [None, *Role])
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_role_route_matrix(app, client, db_session, make_user, make_vendor, role, endpoint):
+    method, path, who = MATRIX[endpoint]
+    app.config["WTF_CSRF_ENABLED"] = False  # this test is about roles; CSRF has its own tests
+    try:
+        vendor = make_vendor()
+        contact = vendors.add_contact(db_session, TEST_ACTOR, vendor.id, name="Li Na",
+                                      email="li.na@example.com", role="", phone="",
+                                      is_primary=True)
+        db_session.commit()
+        target_user = make_user(Role.MANAGER)
+        if role is not None:
+            user = make_user(role)
+            app.config["WTF_CSRF_ENABLED"] = True
+            assert login(client, user.email).status_code == 302
+            app.config["WTF_CSRF_ENABLED"] = False
+        response = client.open(path.format(vendor=vendor.id, user=target_user.id,
+                                                 contact=contact.id), method=method)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    if _allowed(who, role):
+        # Reached: it answered (a page, a redirect, a form error), neither refused nor bounced.
+        assert response.status_code in (200, 302, 422), (endpoint, role, response.status_code)
+        if response.status_code == 302:
+            assert not response.headers["Location"].startswith("/login") or endpoint in (
+                "auth.logout", "dashboard.root"), (endpoint, role)
+    elif role is None:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code == 403, (endpoint, role, response.status_code)

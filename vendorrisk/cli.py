@@ -1,0 +1,144 @@
+"""``flask --app vendorrisk ...`` commands: each parses its arguments, calls a service, prints.
+
+Every command is one unit of work: it commits on success and rolls back on error. Errors a user
+can fix are printed as one line without a traceback, and the exit code is non-zero.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from vendorrisk import db, migrate
+from vendorrisk.accounts import service as accounts
+from vendorrisk.accounts.roles import INTERNAL_ROLES, Role
+from vendorrisk.audit import chain
+from vendorrisk.audit.chain import Actor
+from vendorrisk.errors import DomainError
+
+db_cli = AppGroup("db", help="Create and migrate the database schema.")
+users_cli = AppGroup("users", help="Manage internal users.")
+audit_cli = AppGroup("audit", help="Check the audit log.")
+seed_cli = AppGroup("seed", help="Load data.")
+
+
+def unit_of_work(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the command in one transaction; show domain errors as a message, exit code 2."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        session = db.session()
+        try:
+            result = command(*args, **kwargs)
+            session.commit()
+            return result
+        except DomainError as error:
+            session.rollback()
+            raise click.ClickException(error.message) from error
+
+    return run
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    migrate.upgrade(db.get_db().engine, revision)
+    click.echo(f"Database upgraded to {revision}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (``base`` removes every table)."""
+    migrate.downgrade(db.get_db().engine, revision)
+    click.echo(f"Database downgraded to {revision}.")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="Sign-in email address.")
+@click.option("--name", required=True, help="Full name as shown in the portal.")
+@click.option("--role", required=True,
+              type=click.Choice(sorted(role.value for role in INTERNAL_ROLES)),
+              help="What the user may do.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input instead of asking.")
+@unit_of_work
+def users_create(email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Create an internal user (admin, procurement or manager)."""
+    password = _read_password(password_stdin)
+    user = accounts.create_user(
+        db.session(), Actor.system("cli"), email=email, name=name, role=Role(role),
+        password=password, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """List every user with role and state."""
+    for user in accounts.list_users(db.session()):
+        state = "enabled" if user.is_enabled else "disabled"
+        click.echo(f"{user.id:>5}  {user.role.value:<12} {state:<9} {user.email}  {user.name}")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+@unit_of_work
+def users_disable(email: str) -> None:
+    """Disable a user and end all of the user's sessions."""
+    session = db.session()
+    user = next((u for u in accounts.list_users(session)
+                 if u.email == accounts.normalize_email(email)), None)
+    if user is None:
+        raise DomainError(f"No user with email {email}.")
+    accounts.update_user(session, Actor.system("cli"), user.id, name=user.name, role=user.role,
+                         enabled=False)
+    click.echo(f"Disabled {user.email}; their sessions have ended.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 naming the first broken entry."""
+    result = chain.verify(db.session())
+    if result.ok:
+        click.echo(f"Audit log intact: {result.checked} entries verified.")
+        return
+    click.echo(f"Audit log BROKEN at entry {result.broken_at}: {result.problem} "
+               f"({result.checked} entries verified before it).", err=True)
+    sys.exit(1)
+
+
+@seed_cli.command("demo")
+@click.option("--force", is_flag=True, help="Allow seeding outside development and testing.")
+@unit_of_work
+def seed_demo(force: bool) -> None:
+    """Load demo users and about 30 partner firms. Safe to run again."""
+    from vendorrisk.seed import demo
+
+    if current_app.config["ENV_NAME"] == "production" and not force:
+        raise DomainError("Refusing to load demo users with published passwords into a "
+                          "production portal; pass --force if this really is a demo.")
+    report = demo.load(db.session(), min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    click.echo(f"Demo data: {report.created_vendors} firms created, "
+               f"{report.existing_vendors} already present.")
+    click.echo("Demo sign-ins (password for all: see below):")
+    for email, role in report.logins:
+        click.echo(f"  {role:<12} {email}")
+    click.echo(f"  password: {demo.DEMO_PASSWORD}")
+
+
+def register(app: Flask) -> None:
+    for group in (db_cli, users_cli, audit_cli, seed_cli):
+        app.cli.add_command(group)

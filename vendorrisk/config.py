@@ -1,0 +1,93 @@
+"""Settings: safe defaults, then the instance folder, then ``VENDORRISK_*`` environment variables.
+
+The defaults are the production posture (secure cookies, no debug); development and the test suite
+relax them explicitly. Secrets never live here: the secret key comes from the environment or from
+``instance/secret_key``, which ``make run`` creates on first start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "VENDORRISK_"
+
+
+class DefaultConfig:
+    ENV_NAME = "production"  # production | development | testing
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # default: SQLite file in the instance folder
+    SQL_ECHO = False
+
+    # Sessions: server-side records referenced from a signed cookie (see security/sessions.py).
+    SESSION_COOKIE_NAME = "vr_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    # Login throttling, counted in the database so every worker shares it.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+
+    PASSWORD_MIN_LENGTH = 12
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own limits
+    WTF_CSRF_SSL_STRICT = True
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    SUPPORTED_LOCALES = ("en",)
+
+    VENDORS_PER_PAGE = 25
+    AUDIT_EVENTS_PER_PAGE = 50
+    # Trust X-Forwarded-For from this many proxies (0 = use the socket address only).
+    TRUSTED_PROXIES = 0
+
+
+class DevelopmentConfig(DefaultConfig):
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False  # the embedded default serves plain http on 127.0.0.1
+    WTF_CSRF_SSL_STRICT = False
+
+
+class TestingConfig(DevelopmentConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-a-secret"  # noqa: S105 - the test suite's own key
+
+
+CONFIGS: dict[str, type[DefaultConfig]] = {
+    "production": DefaultConfig,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+
+def settings_from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """``VENDORRISK_FOO=bar`` becomes ``FOO``; JSON literals (numbers, true/false) are decoded."""
+    settings: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(ENV_PREFIX) or key in (ENV_PREFIX + "ENV", ENV_PREFIX + "INSTANCE"):
+            continue
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        if isinstance(value, list | dict):
+            value = raw  # structured settings are never taken from the environment
+        settings[key.removeprefix(ENV_PREFIX)] = value
+    return settings
+
+
+def read_instance_secret(instance_path: str) -> str | None:
+    path = Path(instance_path) / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip() or None
+    return None

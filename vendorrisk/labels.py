@@ -1,0 +1,45 @@
+"""What people read for each stored value, translated through gettext."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from vendorrisk.accounts.roles import Role
+from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
+
+LABELS = {
+    VendorKind.LAW_FIRM: _l("Law firm"),
+    VendorKind.ACCOUNTING_FIRM: _l("Accounting firm"),
+    VendorKind.IT_SERVICE: _l("IT service"),
+    VendorKind.OTHER: _l("Other"),
+    DataCategory.IDENTITY: _l("Identity documents"),
+    DataCategory.CONTACT: _l("Contact details"),
+    DataCategory.FINANCIAL: _l("Financial and transaction records"),
+    DataCategory.BUSINESS_SECRETS: _l("Business secrets"),
+    Criticality.LOW: _l("Low"),
+    Criticality.MEDIUM: _l("Medium"),
+    Criticality.HIGH: _l("High"),
+    RiskTier.LOW: _l("Low"),
+    RiskTier.MEDIUM: _l("Medium"),
+    RiskTier.HIGH: _l("High"),
+    RiskTier.CRITICAL: _l("Critical"),
+    VendorStatus.ONBOARDING: _l("Onboarding"),
+    VendorStatus.ACTIVE: _l("Active"),
+    VendorStatus.SUSPENDED: _l("Suspended"),
+    VendorStatus.OFFBOARDED: _l("Offboarded"),
+    Role.ADMIN: _l("Administrator"),
+    Role.PROCUREMENT: _l("Procurement"),
+    Role.MANAGER: _l("Manager"),
+    Role.PARTNER: _l("Partner"),
+}
+
+
+def label(value: object) -> str:
+    found = LABELS.get(value)  # type: ignore[call-overload]
+    return str(found) if found is not None else str(value)
+
+
+def choices(enum_type: type) -> list[SelectChoice]:
+    """Form choices with lazy labels, so each request renders them in its own language."""
+    return [SelectChoice(member.value, LABELS[member]) for member in enum_type]

@@ -1,0 +1,18 @@
+"""Every model, imported once so the metadata Alembic compares against is complete."""
+
+from vendorrisk.accounts.models import LoginFailure, User, UserSession
+from vendorrisk.audit.models import AuditChainHead, AuditEvent
+from vendorrisk.db import Base
+from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
+
+__all__ = [
+    "AuditChainHead",
+    "AuditEvent",
+    "Base",
+    "Contact",
+    "LoginFailure",
+    "User",
+    "UserSession",
+    "Vendor",
+    "VendorDataCategory",
+]

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vendorrisk.accounts.models import User
+from vendorrisk.clock import now
+from vendorrisk.db import Base, UTCDateTime
+from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
+
+
+def _enum(enum_type: type) -> Enum:
+    return Enum(
+        enum_type, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class Vendor(Base):
+    """A partner firm. The tier is derived from the intake by vendors/tiering.py and stored so the
+    list can filter and sort on an index; the service recomputes it whenever the intake changes."""
+
+    __tablename__ = "vendor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[VendorKind] = mapped_column(_enum(VendorKind), index=True)
+    services: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    stores_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    uses_subcontractors: Mapped[bool] = mapped_column(Boolean, default=False)
+    criticality: Mapped[Criticality] = mapped_column(_enum(Criticality))
+    tier: Mapped[RiskTier] = mapped_column(_enum(RiskTier), index=True)
+    tier_points: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[VendorStatus] = mapped_column(_enum(VendorStatus), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    owner: Mapped[User | None] = relationship(lazy="raise")
+    categories: Mapped[list[VendorDataCategory]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="VendorDataCategory.category"
+    )
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="vendor", cascade="all, delete-orphan", lazy="raise",
+        order_by="Contact.name",
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared API
+
+    @property
+    def data_categories(self) -> frozenset[DataCategory]:
+        return frozenset(link.category for link in self.categories)
+
+
+class VendorDataCategory(Base):
+    """Which kinds of client data the firm will touch (one row per category)."""
+
+    __tablename__ = "vendor_data_category"
+
+    vendor_id: Mapped[int] = mapped_column(
+        ForeignKey("vendor.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[DataCategory] = mapped_column(
+        _enum(DataCategory), primary_key=True, index=True
+    )
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    __table_args__ = (UniqueConstraint("vendor_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    vendor: Mapped[Vendor] = relationship(back_populates="contacts", lazy="raise")

@@ -1,0 +1,314 @@
+"""Use cases of the partner-firm register: intake, changes, lifecycle, contacts, listing.
+
+Every read of a firm's data and every change is written to the audit log here, so no view can
+forget it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from vendorrisk.accounts.models import User
+from vendorrisk.accounts.roles import VENDOR_EDITORS
+from vendorrisk.audit import service as audit
+from vendorrisk.audit.chain import Actor
+from vendorrisk.errors import Conflict, DomainError, NotFound
+from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
+from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
+from vendorrisk.vendors.tiering import Intake, TierAssessment, assess_tier
+
+# Which lifecycle moves make sense; anything else is refused with a message.
+ALLOWED_TRANSITIONS: dict[VendorStatus, frozenset[VendorStatus]] = {
+    VendorStatus.ONBOARDING: frozenset(
+        {VendorStatus.ACTIVE, VendorStatus.SUSPENDED, VendorStatus.OFFBOARDED}),
+    VendorStatus.ACTIVE: frozenset({VendorStatus.SUSPENDED, VendorStatus.OFFBOARDED}),
+    VendorStatus.SUSPENDED: frozenset({VendorStatus.ACTIVE, VendorStatus.OFFBOARDED}),
+    VendorStatus.OFFBOARDED: frozenset({VendorStatus.ONBOARDING}),
+}
+MAX_RECORD_COUNT = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class VendorDetails:
+    """What the intake form collects."""
+
+    name: str
+    kind: VendorKind
+    services: str
+    website: str
+    city: str
+    data_categories: frozenset[DataCategory]
+    record_count: int
+    stores_data: bool
+    uses_subcontractors: bool
+    criticality: Criticality
+    owner_id: int | None
+
+    def intake(self) -> Intake:
+        return Intake(
+            data_categories=self.data_categories,
+            record_count=self.record_count,
+            stores_data=self.stores_data,
+            uses_subcontractors=self.uses_subcontractors,
+            criticality=self.criticality,
+        )
+
+
+def intake_of(vendor: Vendor) -> Intake:
+    return Intake(
+        data_categories=vendor.data_categories,
+        record_count=vendor.record_count,
+        stores_data=vendor.stores_data,
+        uses_subcontractors=vendor.uses_subcontractors,
+        criticality=vendor.criticality,
+    )
+
+
+def explain_tier(vendor: Vendor) -> TierAssessment:
+    """The same method that set the stored tier, re-run to show the user why."""
+    return assess_tier(intake_of(vendor))
+
+
+def details_of(vendor: Vendor) -> VendorDetails:
+    return VendorDetails(
+        name=vendor.name, kind=vendor.kind, services=vendor.services, website=vendor.website,
+        city=vendor.city, data_categories=vendor.data_categories,
+        record_count=vendor.record_count, stores_data=vendor.stores_data,
+        uses_subcontractors=vendor.uses_subcontractors, criticality=vendor.criticality,
+        owner_id=vendor.owner_id,
+    )
+
+
+def _validate(session: Session, details: VendorDetails, vendor_id: int | None) -> VendorDetails:
+    name = " ".join(details.name.split())
+    if not name:
+        raise DomainError("Give the firm's name.")
+    if not 0 <= details.record_count <= MAX_RECORD_COUNT:
+        raise DomainError("The number of client records must be between 0 and 1,000,000,000.")
+    clash = select(Vendor.id).where(func.lower(Vendor.name) == name.lower())
+    if vendor_id is not None:
+        clash = clash.where(Vendor.id != vendor_id)
+    if session.scalar(clash) is not None:
+        raise Conflict(f"A partner firm named “{name}” is already registered.")
+    if details.owner_id is not None:
+        owner = session.get(User, details.owner_id)
+        if owner is None or owner.role not in VENDOR_EDITORS or not owner.is_enabled:
+            raise DomainError("The owner must be an active procurement user or administrator.")
+    return VendorDetails(**{**{f.name: getattr(details, f.name) for f in fields(details)},
+                            "name": name, "services": details.services.strip(),
+                            "website": details.website.strip(), "city": details.city.strip()})
+
+
+def _apply(vendor: Vendor, details: VendorDetails) -> TierAssessment:
+    assessment = assess_tier(details.intake())
+    vendor.name, vendor.kind, vendor.services = details.name, details.kind, details.services
+    vendor.website, vendor.city, vendor.owner_id = details.website, details.city, details.owner_id
+    vendor.record_count, vendor.stores_data = details.record_count, details.stores_data
+    vendor.uses_subcontractors = details.uses_subcontractors
+    vendor.criticality = details.criticality
+    vendor.tier, vendor.tier_points = assessment.tier, assessment.points
+    wanted = details.data_categories
+    vendor.categories = [link for link in vendor.categories if link.category in wanted] + [
+        VendorDataCategory(category=category)
+        for category in sorted(wanted - vendor.data_categories)
+    ]
+    return assessment
+
+
+def register_vendor(session: Session, actor: Actor, details: VendorDetails) -> Vendor:
+    details = _validate(session, details, None)
+    vendor = Vendor(status=VendorStatus.ONBOARDING, categories=[])
+    assessment = _apply(vendor, details)
+    session.add(vendor)
+    session.flush()
+    audit.record(session, actor, "vendor.create", object_type="vendor", object_id=vendor.id,
+                 details={"tier": assessment.tier.value, "points": assessment.points})
+    return vendor
+
+
+def update_vendor(session: Session, actor: Actor, vendor_id: int, details: VendorDetails,
+                  expected_version: int) -> Vendor:
+    vendor = get_vendor(session, vendor_id)
+    if vendor.version != expected_version:
+        raise Conflict("Someone else changed this firm while you were editing. "
+                       "Your changes were not saved; reload to see theirs.")
+    details = _validate(session, details, vendor.id)
+    before = details_of(vendor)
+    old_tier = vendor.tier
+    assessment = _apply(vendor, details)
+    changed = [f.name for f in fields(details)
+               if getattr(before, f.name) != getattr(details, f.name)]
+    session.flush()
+    audit.record(session, actor, "vendor.update", object_type="vendor", object_id=vendor.id,
+                 details={"changed": changed, "tier": assessment.tier.value,
+                          "tier_before": old_tier.value})
+    return vendor
+
+
+def set_status(session: Session, actor: Actor, vendor_id: int, status: VendorStatus,
+               expected_version: int) -> Vendor:
+    vendor = get_vendor(session, vendor_id)
+    if vendor.version != expected_version:
+        raise Conflict("Someone else changed this firm meanwhile; reload and try again.")
+    if status == vendor.status:
+        return vendor
+    if status not in ALLOWED_TRANSITIONS[vendor.status]:
+        raise DomainError(f"A firm that is {vendor.status.value} cannot become {status.value}.")
+    before = vendor.status
+    vendor.status = status
+    session.flush()
+    audit.record(session, actor, "vendor.status", object_type="vendor", object_id=vendor.id,
+                 details={"from": before.value, "to": status.value})
+    return vendor
+
+
+def get_vendor(session: Session, vendor_id: int) -> Vendor:
+    vendor = session.get(Vendor, vendor_id)
+    if vendor is None:
+        raise NotFound("No such partner firm.")
+    return vendor
+
+
+def view_vendor(session: Session, actor: Actor, vendor_id: int) -> Vendor:
+    """Load a firm with its owner and contacts for display, and log the access."""
+    vendor = session.scalar(
+        select(Vendor).where(Vendor.id == vendor_id)
+        .options(joinedload(Vendor.owner), selectinload(Vendor.contacts))
+    )
+    if vendor is None:
+        raise NotFound("No such partner firm.")
+    audit.record(session, actor, "vendor.view", object_type="vendor", object_id=vendor.id)
+    return vendor
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+def _normalized_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise DomainError(f"Not a valid email address: {exc}") from exc
+
+
+def add_contact(session: Session, actor: Actor, vendor_id: int, *, name: str, email: str,
+                role: str, phone: str, is_primary: bool) -> Contact:
+    vendor = get_vendor(session, vendor_id)
+    name, email = " ".join(name.split()), _normalized_email(email)
+    if not name:
+        raise DomainError("Give the contact's name.")
+    taken = select(Contact.id).where(Contact.vendor_id == vendor.id, Contact.email == email)
+    if session.scalar(taken) is not None:
+        raise Conflict("This firm already has a contact with that email.")
+    existing = list(session.scalars(select(Contact).where(Contact.vendor_id == vendor.id)))
+    contact = Contact(vendor_id=vendor.id, name=name, email=email, role=role.strip(),
+                      phone=phone.strip(), is_primary=is_primary or not existing)
+    if contact.is_primary:
+        for other in existing:
+            other.is_primary = False
+    session.add(contact)
+    session.flush()
+    audit.record(session, actor, "contact.create", object_type="vendor", object_id=vendor.id,
+                 details={"contact_id": contact.id})
+    return contact
+
+
+def remove_contact(session: Session, actor: Actor, vendor_id: int, contact_id: int) -> None:
+    contact = session.scalar(select(Contact).where(Contact.id == contact_id,
+                                                   Contact.vendor_id == vendor_id))
+    if contact is None:
+        raise NotFound("No such contact at this firm.")
+    session.delete(contact)
+    session.flush()
+    audit.record(session, actor, "contact.delete", object_type="vendor", object_id=vendor_id,
+                 details={"contact_id": contact_id})
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+SORTS = ("name", "tier", "status", "kind", "created")
+TIER_ORDER = case({tier.value: tier.rank for tier in RiskTier}, value=Vendor.tier)
+
+
+@dataclass(frozen=True)
+class VendorQuery:
+    text: str = ""
+    kind: VendorKind | None = None
+    tier: RiskTier | None = None
+    status: VendorStatus | None = None
+    owner_id: int | None = None
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass(frozen=True)
+class VendorPage:
+    vendors: list[Vendor]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(query: Select[Any], q: VendorQuery) -> Select[Any]:
+    if q.text:
+        pattern = f"%{_escape_like(q.text.lower())}%"
+        query = query.where(or_(func.lower(Vendor.name).like(pattern, escape="\\"),
+                                func.lower(Vendor.city).like(pattern, escape="\\")))
+    for column, value in ((Vendor.kind, q.kind), (Vendor.tier, q.tier),
+                          (Vendor.status, q.status), (Vendor.owner_id, q.owner_id)):
+        if value is not None:
+            query = query.where(column == value)
+    return query
+
+
+def _order(q: VendorQuery) -> list[Any]:
+    key = {"name": Vendor.name, "tier": TIER_ORDER, "status": Vendor.status,
+           "kind": Vendor.kind, "created": Vendor.created_at}.get(q.sort, Vendor.name)
+    primary = key.desc() if q.descending else key.asc()
+    return [primary, Vendor.id.desc() if q.descending else Vendor.id.asc()]
+
+
+def list_vendors(session: Session, actor: Actor, q: VendorQuery) -> VendorPage:
+    """One page of the register: two queries (count and page) whatever the register's size."""
+    total = session.scalar(_filtered(select(func.count(Vendor.id)), q)) or 0
+    page = min(max(1, q.page), max(1, -(-total // q.per_page)))
+    vendors = session.scalars(
+        _filtered(select(Vendor), q)
+        .options(joinedload(Vendor.owner))
+        .order_by(*_order(q))
+        .limit(q.per_page)
+        .offset((page - 1) * q.per_page)
+    ).all()
+    audit.record(session, actor, "vendor.list", details={
+        "filters": {k: str(v) for k, v in (("kind", q.kind), ("tier", q.tier),
+                    ("status", q.status), ("owner", q.owner_id)) if v is not None},
+        "searched": bool(q.text), "page": page, "shown": [v.id for v in vendors]})
+    return VendorPage(list(vendors), total, page, q.per_page)
+
+
+def tier_counts(session: Session) -> dict[RiskTier, int]:
+    rows = session.execute(select(Vendor.tier, func.count(Vendor.id)).group_by(Vendor.tier))
+    counts = dict.fromkeys(RiskTier, 0)
+    counts.update({RiskTier(tier): n for tier, n in rows})
+    return counts
+
+
+def status_counts(session: Session) -> dict[VendorStatus, int]:
+    rows = session.execute(select(Vendor.status, func.count(Vendor.id)).group_by(Vendor.status))
+    counts = dict.fromkeys(VendorStatus, 0)
+    counts.update({VendorStatus(status): n for status, n in rows})
+    return counts
