@@ -230,3 +230,17 @@ def test_viewing_and_changing_a_firm_is_audited(client, login_as, make_vendor, d
         .where(AuditEvent.actor_id == user.id)).all()
     assert ("vendor.view", str(vendor.id), user.id, "127.0.0.1") in actions
     assert any(action == "vendor.list" for action, *_ in actions)
+
+
+def test_the_dashboard_shows_the_register_at_a_glance(client, login_as, make_vendor):
+    user = login_as(Role.PROCUREMENT)
+    make_vendor(name="Risky Onboarding", data_categories=frozenset({DataCategory.FINANCIAL}),
+                record_count=50_000, stores_data=True, criticality=Criticality.HIGH,
+                owner_id=user.id)
+    make_vendor(name="Calm Onboarding", data_categories=frozenset({DataCategory.CONTACT}),
+                record_count=5, criticality=Criticality.LOW)
+    html = client.get("/dashboard").get_data(as_text=True)
+    onboarding = html.split("Still onboarding, riskiest first")[1].split("</section>")[0]
+    assert onboarding.index("Risky Onboarding") < onboarding.index("Calm Onboarding")
+    mine = html.split("Firms you own")[1]
+    assert "Risky Onboarding" in mine and "Calm Onboarding" not in mine

@@ -11,7 +11,7 @@ from vendorrisk.accounts.roles import INTERNAL_ROLES
 from vendorrisk.security.policy import public, roles
 from vendorrisk.security.web import current_actor
 from vendorrisk.vendors import service as vendors
-from vendorrisk.vendors.domain import RiskTier, VendorStatus
+from vendorrisk.vendors.domain import VendorStatus
 
 bp = Blueprint("dashboard", __name__)
 
@@ -31,12 +31,12 @@ def home() -> str:
     tiers = vendors.tier_counts(session)
     statuses = vendors.status_counts(session)
     highest = max(tiers.values()) or 1
-    attention = vendors.list_vendors(session, current_actor(), vendors.VendorQuery(
-        tier=RiskTier.CRITICAL, status=VendorStatus.ONBOARDING, per_page=10))
+    onboarding = vendors.list_vendors(session, current_actor(), vendors.VendorQuery(
+        status=VendorStatus.ONBOARDING, sort="tier", descending=True, per_page=10))
     mine = vendors.list_vendors(session, current_actor(), vendors.VendorQuery(
         owner_id=current_user.id, sort="tier", descending=True, per_page=10))
     return render_template("dashboard/home.html", tiers=tiers, statuses=statuses,
-                           highest=highest, total=sum(tiers.values()), attention=attention,
+                           highest=highest, total=sum(tiers.values()), onboarding=onboarding,
                            mine=mine)
 
 

@@ -54,7 +54,7 @@ CATEGORY_TEXTS: Mapping[DataCategory, str] = MappingProxyType(
     }
 )
 BREADTH_TEXT = "Handles {count} kinds of client data (+{points})"
-VOLUME_TEXT = "Will hold about {records} client records (+{points})"
+VOLUME_TEXT = "Will hold about {records:,} client records (+{points})"
 STORES_DATA_TEXT = "Keeps client data on its own systems (+{points})"
 SUBCONTRACTORS_TEXT = "Passes work to subcontractors (+{points})"
 CRITICALITY_TEXTS: Mapping[Criticality, str] = MappingProxyType(
@@ -65,7 +65,7 @@ CRITICALITY_TEXTS: Mapping[Criticality, str] = MappingProxyType(
     }
 )
 FLOOR_STORED_VOLUME_TEXT = (
-    "Keeps identity documents or bank records of {records} or more clients on its own "
+    "Keeps identity documents or bank records of {records:,} or more clients on its own "
     "systems, so the tier is at least {tier}"
 )
 FLOOR_SECRETS_SUBCONTRACTORS_TEXT = (

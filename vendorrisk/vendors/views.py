@@ -11,6 +11,7 @@ from vendorrisk import db
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
 from vendorrisk.errors import DomainError
+from vendorrisk.labels import label
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
 from vendorrisk.vendors import service as vendors
@@ -95,7 +96,7 @@ def create() -> str | Response:
             form.form_errors.append(error.message)
         else:
             flash(_("%(name)s registered with inherent risk tier %(tier)s.",
-                    name=vendor.name, tier=_(vendor.tier.value)), "info")
+                    name=vendor.name, tier=label(vendor.tier)), "info")
             return redirect(url_for("vendors.detail", vendor_id=vendor.id))
     return render_template("vendors/form.html", form=form, vendor=None)
 

@@ -1,0 +1,53 @@
+# Everything a fresh machine needs goes through here: `make run` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app vendorrisk
+DEV    := VENDORRISK_ENV=development
+CATALOG := vendorrisk/translations
+
+.PHONY: install run test test-sqlite test-pg lint translations extract-messages screenshot clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled message catalogues are build output; the .po files are the source.
+translations: install
+	$(VENV)/bin/pybabel compile -f -d $(CATALOG) >/dev/null
+
+extract-messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o $(CATALOG)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(CATALOG)/messages.pot -d $(CATALOG)
+
+instance/secret_key:
+	mkdir -p instance
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+run: install translations instance/secret_key
+	$(DEV) $(FLASK) db upgrade
+	$(DEV) $(FLASK) seed demo
+	@echo "VendorRisk on http://127.0.0.1:5000 (Ctrl-C stops it)"
+	$(DEV) $(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: lint translations test-sqlite test-pg
+
+test-sqlite: install translations
+	VENDORRISK_TEST_DB=sqlite $(PY) -m pytest
+
+test-pg: install translations
+	scripts/ensure-postgres
+	VENDORRISK_TEST_DB=postgresql $(PY) -m pytest
+
+# Refreshes the README's screenshot from a portal started with `make run`.
+screenshot: install
+	$(PY) scripts/screenshot.py http://127.0.0.1:5000 docs/dashboard.png
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
