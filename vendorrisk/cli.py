@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import click
@@ -21,11 +22,14 @@ from vendorrisk.accounts.roles import INTERNAL_ROLES, Role
 from vendorrisk.audit import chain
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError
+from vendorrisk.mail import service as mail
 
 db_cli = AppGroup("db", help="Create and migrate the database schema.")
 users_cli = AppGroup("users", help="Manage internal users.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
 seed_cli = AppGroup("seed", help="Load data.")
+questionnaires_cli = AppGroup("questionnaires", help="Check and import questionnaire files.")
+mail_cli = AppGroup("mail", help="Deliver the email outbox.")
 
 
 def unit_of_work(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -139,6 +143,44 @@ def seed_demo(force: bool) -> None:
     click.echo(f"  password: {demo.DEMO_PASSWORD}")
 
 
+@questionnaires_cli.command("check")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def questionnaires_check(files: tuple[Path, ...]) -> None:
+    """Validate FILES (default: every questionnaire in the questionnaires folder); exit 1 on
+    any error."""
+    from vendorrisk.questionnaires import schema  # loads YAML and the parser only when needed
+
+    folder = Path(current_app.config["QUESTIONNAIRES_DIR"])
+    paths = list(files) or sorted(folder.glob("*.yaml"))
+    if not paths:
+        raise click.ClickException(f"No questionnaire files in {folder}.")
+    loaded, problems = schema.check_files(paths)
+    for questionnaire in loaded:
+        click.echo(f"ok  {questionnaire.id} {questionnaire.version}: "
+                   f"{len(questionnaire.sections)} sections, "
+                   f"{len(questionnaire.questions)} questions")
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+
+
+@mail_cli.command("deliver")
+def mail_deliver() -> None:
+    """Send every message that is due once (the worker does this continuously)."""
+    config = current_app.config
+    try:
+        transport = mail.transport_from_config(config)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    report = mail.deliver_due(db.get_db().new_session, transport, config["MAIL_SENDER"],
+                              mail.RetryPolicy(max_attempts=int(config["MAIL_MAX_ATTEMPTS"])))
+    click.echo(f"Sent {report.sent}, will retry {report.retrying}, failed {report.failed}.")
+    if report.failed:
+        sys.exit(1)
+
+
 def register(app: Flask) -> None:
-    for group in (db_cli, users_cli, audit_cli, seed_cli):
+    for group in (db_cli, users_cli, audit_cli, seed_cli, questionnaires_cli, mail_cli):
         app.cli.add_command(group)

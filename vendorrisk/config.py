@@ -45,6 +45,18 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     SUPPORTED_LOCALES = ("en",)
 
+    # Email leaves through the outbox; "mailbox" keeps it on an admin page instead of sending.
+    MAIL_TRANSPORT = "smtp"  # smtp | mailbox
+    MAIL_SENDER = "VendorRisk <vendorrisk@localhost>"
+    MAIL_SMTP_HOST = "localhost"
+    MAIL_SMTP_PORT = 25
+    MAIL_SMTP_SECURITY = "starttls"  # none | starttls | ssl
+    MAIL_SMTP_USERNAME = ""
+    MAIL_SMTP_PASSWORD = ""
+    MAIL_SMTP_TIMEOUT = 30
+    MAIL_MAX_ATTEMPTS = 8
+
+    QUESTIONNAIRES_DIR = str(Path(__file__).resolve().parent.parent / "questionnaires")
     VENDORS_PER_PAGE = 25
     AUDIT_EVENTS_PER_PAGE = 50
     # Trust X-Forwarded-For from this many proxies (0 = use the socket address only).
@@ -53,6 +65,7 @@ class DefaultConfig:
 
 class DevelopmentConfig(DefaultConfig):
     ENV_NAME = "development"
+    MAIL_TRANSPORT = "mailbox"
     SESSION_COOKIE_SECURE = False  # the embedded default serves plain http on 127.0.0.1
     WTF_CSRF_SSL_STRICT = False
 

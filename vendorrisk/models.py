@@ -3,6 +3,7 @@
 from vendorrisk.accounts.models import LoginFailure, User, UserSession
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
+from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "Base",
     "Contact",
     "LoginFailure",
+    "OutboxEmail",
     "User",
     "UserSession",
     "Vendor",

@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import TEST_ACTOR, login
 from vendorrisk.accounts.roles import Role
 from vendorrisk.security.policy import policy_for
+from vendorrisk.mail import service as mail
 from vendorrisk.vendors import service as vendors
 
 # Every route, with the roles that reach it. A new route fails test_matrix_covers_every_route
@@ -37,6 +38,9 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "users.set_password": ("POST", "/admin/users/{user}/password", {Role.ADMIN}),
     "audit.index": ("GET", "/admin/audit/", {Role.ADMIN}),
     "audit.export": ("GET", "/admin/audit/export.csv", {Role.ADMIN}),
+    "mailbox.index": ("GET", "/admin/mailbox/", {Role.ADMIN}),
+    "mailbox.detail": ("GET", "/admin/mailbox/{email}", {Role.ADMIN}),
+    "mailbox.retry": ("POST", "/admin/mailbox/{email}/retry", {Role.ADMIN}),
 }
 
 
@@ -85,13 +89,15 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, role
                                       is_primary=True)
         db_session.commit()
         target_user = make_user(Role.MANAGER)
+        email = mail.enqueue(db_session, kind="test", to="x@example.com", subject="s", body="b")
+        db_session.commit()
         if role is not None:
             user = make_user(role)
             app.config["WTF_CSRF_ENABLED"] = True
             assert login(client, user.email).status_code == 302
             app.config["WTF_CSRF_ENABLED"] = False
         response = client.open(path.format(vendor=vendor.id, user=target_user.id,
-                                                 contact=contact.id), method=method)
+                                                 contact=contact.id, email=email.id), method=method)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     if _allowed(who, role):

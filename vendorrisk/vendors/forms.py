@@ -57,7 +57,3 @@ class ContactForm(FlaskForm):
     role = StringField(_l("Role at the firm"), validators=[Length(max=100)])
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
     is_primary = BooleanField(_l("Primary contact"))
-
-
-class DeleteForm(FlaskForm):
-    """A bare CSRF-protected POST."""

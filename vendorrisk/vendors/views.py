@@ -11,12 +11,13 @@ from vendorrisk import db
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
 from vendorrisk.errors import DomainError
+from vendorrisk.forms import PostForm
 from vendorrisk.labels import label
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
-from vendorrisk.vendors.forms import ContactForm, DeleteForm, StatusForm, VendorForm
+from vendorrisk.vendors.forms import ContactForm, StatusForm, VendorForm
 
 bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
@@ -113,7 +114,7 @@ def _render_detail(vendor_id: int, contact_form: ContactForm, status: int = 200
     status_form = StatusForm(data={"status": vendor.status.value, "version": vendor.version})
     return render_template("vendors/detail.html", vendor=vendor,
                            explanation=vendors.explain_tier(vendor), status_form=status_form,
-                           contact_form=contact_form, delete_form=DeleteForm()), status
+                           contact_form=contact_form, delete_form=PostForm()), status
 
 
 @bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
@@ -190,7 +191,7 @@ def add_contact(vendor_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/<int:vendor_id>/contacts/<int:contact_id>/delete", methods=["POST"])
 @roles(VENDOR_EDITORS)
 def remove_contact(vendor_id: int, contact_id: int) -> Response:
-    if DeleteForm().validate_on_submit():
+    if PostForm().validate_on_submit():
         vendors.remove_contact(db.session(), current_actor(), vendor_id, contact_id)
         flash(_("Contact removed."), "info")
     return redirect(url_for("vendors.detail", vendor_id=vendor_id))
