@@ -6,8 +6,8 @@ import pytest
 
 from tests.conftest import TEST_ACTOR, login
 from vendorrisk.accounts.roles import Role
-from vendorrisk.security.policy import policy_for
 from vendorrisk.mail import service as mail
+from vendorrisk.security.policy import policy_for
 from vendorrisk.vendors import service as vendors
 
 # Every route, with the roles that reach it. A new route fails test_matrix_covers_every_route
