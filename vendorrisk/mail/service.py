@@ -231,5 +231,5 @@ def status_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(OutboxEmail.status, func.count(OutboxEmail.id))
                            .group_by(OutboxEmail.status))
     counts = dict.fromkeys(STATUSES, 0)
-    counts.update(dict(rows))  # type: ignore[arg-type]
+    counts.update(dict(rows.all()))  # type: ignore[arg-type]
     return counts

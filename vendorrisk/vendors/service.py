@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from vendorrisk.accounts.models import User
@@ -112,6 +112,7 @@ def _apply(vendor: Vendor, details: VendorDetails) -> TierAssessment:
     vendor.uses_subcontractors = details.uses_subcontractors
     vendor.criticality = details.criticality
     vendor.tier, vendor.tier_points = assessment.tier, assessment.points
+    vendor.tier_rank = assessment.tier.rank
     wanted = details.data_categories
     vendor.categories = [link for link in vendor.categories if link.category in wanted] + [
         VendorDataCategory(category=category)
@@ -231,7 +232,6 @@ def remove_contact(session: Session, actor: Actor, vendor_id: int, contact_id: i
 # --- the list -----------------------------------------------------------------------------------
 
 SORTS = ("name", "tier", "status", "kind", "created")
-TIER_ORDER = case({tier.value: tier.rank for tier in RiskTier}, value=Vendor.tier)
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def _filtered(query: Select[Any], q: VendorQuery) -> Select[Any]:
 
 
 def _order(q: VendorQuery) -> list[Any]:
-    key = {"name": Vendor.name, "tier": TIER_ORDER, "status": Vendor.status,
+    key = {"name": Vendor.name, "tier": Vendor.tier_rank, "status": Vendor.status,
            "kind": Vendor.kind, "created": Vendor.created_at}.get(q.sort, Vendor.name)
     primary = key.desc() if q.descending else key.asc()
     return [primary, Vendor.id.desc() if q.descending else Vendor.id.asc()]
