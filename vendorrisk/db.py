@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -30,6 +30,12 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def str_enum(enum_type: type) -> Enum:
+    """A StrEnum stored as its values in a VARCHAR, the same on every backend."""
+    return Enum(enum_type, native_enum=False, length=20,
+                values_callable=lambda members: [member.value for member in members])
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -4,7 +4,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -17,14 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vendorrisk.accounts.models import User
 from vendorrisk.clock import now
-from vendorrisk.db import Base, UTCDateTime
+from vendorrisk.db import Base, UTCDateTime, str_enum
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
-
-
-def _enum(enum_type: type) -> Enum:
-    return Enum(
-        enum_type, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Vendor(Base):
@@ -39,19 +32,19 @@ class Vendor(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[VendorKind] = mapped_column(_enum(VendorKind), index=True)
+    kind: Mapped[VendorKind] = mapped_column(str_enum(VendorKind), index=True)
     services: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str] = mapped_column(String(300), default="")
     city: Mapped[str] = mapped_column(String(100), default="")
     record_count: Mapped[int] = mapped_column(Integer, default=0)
     stores_data: Mapped[bool] = mapped_column(Boolean, default=False)
     uses_subcontractors: Mapped[bool] = mapped_column(Boolean, default=False)
-    criticality: Mapped[Criticality] = mapped_column(_enum(Criticality))
-    tier: Mapped[RiskTier] = mapped_column(_enum(RiskTier), index=True)
+    criticality: Mapped[Criticality] = mapped_column(str_enum(Criticality))
+    tier: Mapped[RiskTier] = mapped_column(str_enum(RiskTier), index=True)
     # RiskTier.rank, stored beside the tier so "riskiest first" is an index scan, not a CASE sort.
     tier_rank: Mapped[int] = mapped_column(SmallInteger, index=True)
     tier_points: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[VendorStatus] = mapped_column(_enum(VendorStatus), index=True)
+    status: Mapped[VendorStatus] = mapped_column(str_enum(VendorStatus), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
@@ -82,7 +75,7 @@ class VendorDataCategory(Base):
         ForeignKey("vendor.id", ondelete="CASCADE"), primary_key=True
     )
     category: Mapped[DataCategory] = mapped_column(
-        _enum(DataCategory), primary_key=True, index=True
+        str_enum(DataCategory), primary_key=True, index=True
     )
 
 
