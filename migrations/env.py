@@ -31,9 +31,10 @@ def run_online() -> None:
         return
     from vendorrisk import create_app
     from vendorrisk.db import get_db
+    from vendorrisk.migrate import sqlite_foreign_keys_off
 
     app = create_app()
-    with get_db(app).engine.connect() as connection:
+    with get_db(app).engine.connect() as connection, sqlite_foreign_keys_off(connection):
         run_with(connection)
         connection.commit()
 

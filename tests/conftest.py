@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from vendorrisk import clock, create_app
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import Role
+from vendorrisk.assessments import service as assessments
 from vendorrisk.audit.chain import Actor
 from vendorrisk.db import get_db
 from vendorrisk.migrate import upgrade
@@ -46,6 +48,7 @@ def db_session(app: Flask) -> Iterator[Session]:
     """Every session of this test (requests, CLI, factories) shares one outer transaction that is
     rolled back at the end; their commits only release savepoints."""
     database = get_db(app)
+    original = dict(database.sessionmaker.kw)
     connection = database.engine.connect()
     outer = connection.begin()
     database.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
@@ -56,8 +59,8 @@ def db_session(app: Flask) -> Iterator[Session]:
         session.close()
         outer.rollback()
         connection.close()
-        database.sessionmaker.configure(bind=database.engine,
-                                        join_transaction_mode="conservative_savepoint")
+        database.sessionmaker.kw.clear()
+        database.sessionmaker.kw.update(original)
 
 
 @pytest.fixture
@@ -89,14 +92,13 @@ def make_user(db_session: Session) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
 
     def factory(role: Role = Role.PROCUREMENT, email: str | None = None,
-                name: str | None = None, password: str = PASSWORD) -> User:
+                name: str | None = None, password: str = PASSWORD,
+                vendor_id: int | None = None) -> User:
         n = next(counter)
         user = accounts.create_user(
             db_session, TEST_ACTOR, email=email or f"{role.value}{n}@example.com",
             name=name or f"{role.value.title()} User {n}", role=role, password=password,
-            min_length=12)
-        if role == Role.PARTNER:
-            pass  # partner accounts get their firm in the questionnaire issue
+            min_length=12, vendor_id=vendor_id)
         db_session.commit()
         return user
 
@@ -124,6 +126,53 @@ def make_vendor(db_session: Session) -> Callable[..., Vendor]:
         vendor = vendors.register_vendor(db_session, TEST_ACTOR, vendor_details(**changes))
         db_session.commit()
         return vendor
+
+    return factory
+
+
+MINI_QUESTIONNAIRE = """\
+id: mini-screen
+version: "1.0.0"
+languages: [en, zh]
+title: {en: Mini screen, zh: 简易筛查}
+sections:
+  - id: basics
+    title: {en: Basics, zh: 基本情况}
+    questions:
+      - id: nda
+        type: yes_no
+        text: {en: 'Will you sign our NDA?', zh: 是否愿意签署我方保密协议？}
+"""
+
+
+@pytest.fixture
+def questionnaires(app: Flask, tmp_path: Path) -> Iterator[Path]:
+    """A questionnaire folder holding one small questionnaire, 'mini-screen'."""
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / "mini-screen.yaml").write_text(MINI_QUESTIONNAIRE, encoding="utf-8")
+    previous = {key: app.config[key] for key in ("QUESTIONNAIRES_DIR", "ORGANIZATION_NAME",
+                                                 "PUBLIC_URL")}
+    app.config.update(QUESTIONNAIRES_DIR=str(folder), ORGANIZATION_NAME="上海示例企业服务有限公司",
+                      PUBLIC_URL="http://portal.example.com")
+    yield folder
+    app.config.update(previous)
+
+
+@pytest.fixture
+def make_assessment(app: Flask, db_session: Session, questionnaires: Path) -> Callable[..., Any]:
+    """Send 'mini-screen' to a firm's contact through the real service."""
+
+    def factory(vendor: Vendor, contact_email: str = "li.na@example.com") -> Any:
+        contact = vendors.add_contact(db_session, TEST_ACTOR, vendor.id, name="李娜",
+                                      email=contact_email, role="", phone="", is_primary=True)
+        portal = assessments.Portal("Test Co", "http://portal.example.com", timedelta(days=14))
+        assessment = assessments.send(db_session, TEST_ACTOR, portal, questionnaires,
+                                      assessments.SendRequest(vendor.id, "mini-screen",
+                                                              frozenset({contact.id}),
+                                                              date.today() + timedelta(days=30)))
+        db_session.commit()
+        return assessments.get_assessment(db_session, assessment.id)
 
     return factory
 

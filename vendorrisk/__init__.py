@@ -102,12 +102,15 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from vendorrisk.accounts.views import bp as accounts_bp
     from vendorrisk.accounts.views import users_bp
+    from vendorrisk.assessments.partner_views import bp as partner_bp
+    from vendorrisk.assessments.views import bp as assessments_bp
     from vendorrisk.audit.views import bp as audit_bp
     from vendorrisk.dashboard.views import bp as dashboard_bp
     from vendorrisk.mail.views import bp as mailbox_bp
     from vendorrisk.vendors.views import bp as vendors_bp
 
-    for blueprint in (accounts_bp, users_bp, audit_bp, dashboard_bp, mailbox_bp, vendors_bp):
+    for blueprint in (accounts_bp, users_bp, assessments_bp, audit_bp, dashboard_bp, mailbox_bp,
+                      partner_bp, vendors_bp):
         app.register_blueprint(blueprint)
 
 

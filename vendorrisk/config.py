@@ -56,6 +56,12 @@ class DefaultConfig:
     MAIL_SMTP_TIMEOUT = 30
     MAIL_MAX_ATTEMPTS = 8
 
+    # The company running the portal, as partners read it in emails; and the portal's address
+    # for links in emails (jobs have no request to take it from).
+    ORGANIZATION_NAME = "Our company"
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    INVITATION_LIFETIME = timedelta(days=14)
+
     QUESTIONNAIRES_DIR = str(Path(__file__).resolve().parent.parent / "questionnaires")
     VENDORS_PER_PAGE = 25
     AUDIT_EVENTS_PER_PAGE = 50

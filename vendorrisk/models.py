@@ -1,18 +1,22 @@
 """Every model, imported once so the metadata Alembic compares against is complete."""
 
 from vendorrisk.accounts.models import LoginFailure, User, UserSession
+from vendorrisk.assessments.models import Assessment, Invitation, QuestionnaireVersion
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
 
 __all__ = [
+    "Assessment",
     "AuditChainHead",
     "AuditEvent",
     "Base",
     "Contact",
+    "Invitation",
     "LoginFailure",
     "OutboxEmail",
+    "QuestionnaireVersion",
     "User",
     "UserSession",
     "Vendor",

@@ -38,6 +38,12 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "users.set_password": ("POST", "/admin/users/{user}/password", {Role.ADMIN}),
     "audit.index": ("GET", "/admin/audit/", {Role.ADMIN}),
     "audit.export": ("GET", "/admin/audit/export.csv", {Role.ADMIN}),
+    "assessments.send": ("GET", "/assessments/new/{vendor}", EDITORS),
+    "assessments.detail": ("GET", "/assessments/{assessment}", INTERNAL),
+    "assessments.invitation": ("POST", "/assessments/invitations/{invitation}/revoke", EDITORS),
+    "partner.open_invitation": ("GET", "/invite/not-a-real-token", ANYONE),
+    "partner.accept_invitation": ("GET", "/invite/accept", ANYONE),
+    "partner.home": ("GET", "/partner/", {Role.PARTNER}),
     "mailbox.index": ("GET", "/admin/mailbox/", {Role.ADMIN}),
     "mailbox.detail": ("GET", "/admin/mailbox/{email}", {Role.ADMIN}),
     "mailbox.retry": ("POST", "/admin/mailbox/{email}/retry", {Role.ADMIN}),
@@ -79,7 +85,8 @@ def _allowed(who: object, role: Role | None) -> bool:
 
 @pytest.mark.parametrize("role", [None, *Role])
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_role_route_matrix(app, client, db_session, make_user, make_vendor, role, endpoint):
+def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make_assessment,
+                           role, endpoint):
     method, path, who = MATRIX[endpoint]
     app.config["WTF_CSRF_ENABLED"] = False  # this test is about roles; CSRF has its own tests
     try:
@@ -88,21 +95,26 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, role
                                       email="li.na@example.com", role="", phone="",
                                       is_primary=True)
         db_session.commit()
+        assessment = make_assessment(make_vendor())
         target_user = make_user(Role.MANAGER)
         email = mail.enqueue(db_session, kind="test", to="x@example.com", subject="s", body="b")
         db_session.commit()
         if role is not None:
-            user = make_user(role)
+            user = make_user(role, vendor_id=vendor.id if role == Role.PARTNER else None)
             app.config["WTF_CSRF_ENABLED"] = True
             assert login(client, user.email).status_code == 302
             app.config["WTF_CSRF_ENABLED"] = False
-        response = client.open(path.format(vendor=vendor.id, user=target_user.id,
-                                                 contact=contact.id, email=email.id), method=method)
+        url = path.format(vendor=vendor.id, user=target_user.id, contact=contact.id,
+                          email=email.id, assessment=assessment.id,
+                          invitation=assessment.invitations[0].id)
+        response = client.open(url, method=method)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     if _allowed(who, role):
-        # Reached: it answered (a page, a redirect, a form error), neither refused nor bounced.
-        assert response.status_code in (200, 302, 422), (endpoint, role, response.status_code)
+        # Reached: it answered (a page, a redirect, a form error, "this link is not valid"),
+        # neither refused nor bounced to sign in.
+        assert response.status_code in (200, 302, 410, 422), (endpoint, role,
+                                                               response.status_code)
         if response.status_code == 302:
             assert not response.headers["Location"].startswith("/login") or endpoint in (
                 "auth.logout", "dashboard.root"), (endpoint, role)

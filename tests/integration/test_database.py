@@ -78,3 +78,35 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(fresh_app):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(fresh_app):
+    """Migrations that rebuild a SQLite table must not cascade-delete what refers to it."""
+    engine = get_db(fresh_app).engine
+    upgrade(engine, "0002")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO user_account (id, email, name, role, password_hash, is_enabled, "
+            "created_at, password_changed_at) VALUES (1, 'a@example.com', 'A', 'procurement', "
+            "'x', true, '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO vendor (id, name, kind, services, website, city, record_count, "
+            "stores_data, uses_subcontractors, criticality, tier, tier_points, status, owner_id, "
+            "created_at, updated_at, version) VALUES (1, 'Hengxin', 'law_firm', '', '', '', 10, "
+            "false, false, 'high', 'critical', 9, 'active', 1, '2026-01-01 00:00:00', "
+            "'2026-01-01 00:00:00', 1)")
+        connection.exec_driver_sql(
+            "INSERT INTO contact (id, vendor_id, name, email, role, phone, is_primary, created_at)"
+            " VALUES (1, 1, 'Li Na', 'li@example.com', '', '', true, '2026-01-01 00:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO vendor_data_category (vendor_id, category) VALUES (1, 'identity')")
+    upgrade(engine)
+    with engine.connect() as connection:
+        count = lambda table: connection.exec_driver_sql(  # noqa: E731
+            f"SELECT count(*) FROM {table}").scalar()  # noqa: S608 - fixed table names
+        assert [count(t) for t in ("user_account", "vendor", "contact", "vendor_data_category")] \
+            == [1, 1, 1, 1]
+        assert connection.exec_driver_sql("SELECT tier_rank FROM vendor").scalar() == 3
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -22,6 +22,12 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Partner users belong to exactly one firm, and came in through one of its contacts.
+    # use_alter: vendor.owner_id points back here, so these constraints are added after both tables.
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id", use_alter=True),
+                                                  index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", use_alter=True),
+                                                   index=True)
 
     # Set for the request once the server-side session is verified; Flask-Login stores this token.
     session_token = None  # a str once set; not a column, so not annotated as Mapped

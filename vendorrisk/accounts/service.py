@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +16,7 @@ from vendorrisk.accounts.roles import Role
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, Forbidden, NotFound
+from vendorrisk.security.tokens import new_token, token_hash
 
 MAX_PASSWORD_LENGTH = 1024  # argon2 accepts more; nobody needs it and it bounds the work per try
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
@@ -83,6 +82,10 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.role, User.name)))
 
 
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
 def users_with_roles(session: Session, roles: frozenset[Role]) -> list[User]:
     query = select(User).where(User.role.in_(roles), User.is_enabled.is_(True)).order_by(User.name)
     return list(session.scalars(query))
@@ -97,7 +100,12 @@ def create_user(
     role: Role,
     password: str,
     min_length: int,
+    vendor_id: int | None = None,
+    contact_id: int | None = None,
 ) -> User:
+    """Create a user; a partner user must belong to a firm (and came in through a contact)."""
+    if (role == Role.PARTNER) != (vendor_id is not None):
+        raise DomainError("Partner users, and only they, belong to a partner firm.")
     email = normalize_email(email)
     name = name.strip()
     if not name:
@@ -105,7 +113,8 @@ def create_user(
     _check_password(password, min_length)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("A user with this email already exists.")
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password),
+                vendor_id=vendor_id, contact_id=contact_id)
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.create", object_type="user", object_id=user.id,
@@ -192,14 +201,10 @@ def authenticate(session: Session, email: str, password: str, ip: str,
 
 # --- server-side sessions ----------------------------------------------------------------------
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
-
-
 def start_session(session: Session, user: User, ip: str, user_agent: str) -> str:
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     now = clock.now()
-    session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now,
+    session.add(UserSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
                             last_seen_at=now, ip=ip, user_agent=user_agent[:300]))
     session.flush()
     user.session_token = token
@@ -208,7 +213,7 @@ def start_session(session: Session, user: User, ip: str, user_agent: str) -> str
 
 def load_session_user(session: Session, token: str, policy: SessionPolicy) -> User | None:
     """The user of a live session, or None when it is unknown, revoked, idle or too old."""
-    record = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    record = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
     if record is None or record.revoked_at is not None:
         return None
     now = clock.now()
@@ -226,7 +231,7 @@ def load_session_user(session: Session, token: str, policy: SessionPolicy) -> Us
 
 
 def end_session(session: Session, token: str) -> None:
-    session.execute(update(UserSession).where(UserSession.token_hash == _token_hash(token),
+    session.execute(update(UserSession).where(UserSession.token_hash == token_hash(token),
                                               UserSession.revoked_at.is_(None))
                     .values(revoked_at=clock.now()))
 

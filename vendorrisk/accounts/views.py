@@ -29,7 +29,7 @@ from vendorrisk.accounts.forms import (
 from vendorrisk.accounts.roles import Role
 from vendorrisk.errors import DomainError
 from vendorrisk.security.policy import login_required_any, public, roles
-from vendorrisk.security.web import client_ip, current_actor, safe_next
+from vendorrisk.security.web import client_ip, current_actor, home_url, safe_next
 
 bp = Blueprint("auth", __name__)
 users_bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -44,7 +44,7 @@ def _throttle_policy() -> accounts.ThrottlePolicy:
     )
 
 
-def _begin_session(user: object) -> None:
+def begin_session(user: object) -> None:
     """A fresh cookie session on every sign-in: nothing from before it (or planted) survives."""
     session.clear()
     accounts.start_session(db.session(), user, client_ip(), request.user_agent.string)  # type: ignore[arg-type]
@@ -56,7 +56,7 @@ def _begin_session(user: object) -> None:
 @public
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.home"))
+        return redirect(home_url())
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -68,8 +68,8 @@ def login() -> str | Response | tuple[str, int]:
             form.form_errors.append(error.message)
             status = error.status_code if error.status_code == 429 else 200
         else:
-            _begin_session(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("dashboard.home"))
+            begin_session(user)
+            return redirect(safe_next(request.args.get("next")) or home_url())
     return render_template("accounts/login.html", form=form), status
 
 
@@ -97,9 +97,9 @@ def change_password() -> str | Response:
         except DomainError as error:
             form.new_password.errors = [*form.new_password.errors, error.message]
         else:
-            _begin_session(user)  # every old session ended; this browser gets a fresh one
+            begin_session(user)  # every old session ended; this browser gets a fresh one
             flash(_("Your password was changed and your other sessions were signed out."), "info")
-            return redirect(url_for("dashboard.home"))
+            return redirect(home_url())
     return render_template("accounts/password.html", form=form)
 
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from vendorrisk import db
 from vendorrisk.accounts.roles import INTERNAL_ROLES
 from vendorrisk.security.policy import public, roles
-from vendorrisk.security.web import current_actor
+from vendorrisk.security.web import current_actor, home_url
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import VendorStatus
 
@@ -20,7 +20,7 @@ bp = Blueprint("dashboard", __name__)
 @public
 def root() -> Response:
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.home"))
+        return redirect(home_url())
     return redirect(url_for("auth.login"))
 
 

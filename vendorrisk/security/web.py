@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import request, url_for
 from flask_login import current_user
 
+from vendorrisk.accounts.roles import Role
 from vendorrisk.audit.chain import Actor
 
 
@@ -19,6 +20,13 @@ def current_actor() -> Actor:
     if current_user.is_authenticated:
         return Actor(current_user.id, current_user.role.value, client_ip())
     return Actor(None, "anonymous", client_ip())
+
+
+def home_url() -> str:
+    """Where a signed-in user starts: partners in their firm's portal, staff on the dashboard."""
+    if current_user.is_authenticated and current_user.role == Role.PARTNER:
+        return url_for("partner.home")
+    return url_for("dashboard.home")
 
 
 def safe_next(target: str | None) -> str | None:

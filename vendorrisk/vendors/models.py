@@ -50,7 +50,7 @@ class Vendor(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    owner: Mapped[User | None] = relationship(lazy="raise")
+    owner: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[owner_id])
     categories: Mapped[list[VendorDataCategory]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="VendorDataCategory.category"
     )

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import VENDOR_EDITORS
+from vendorrisk.accounts.service import normalize_email
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, NotFound
@@ -189,17 +189,10 @@ def view_vendor(session: Session, actor: Actor, vendor_id: int) -> Vendor:
 
 # --- contacts ---------------------------------------------------------------------------------
 
-def _normalized_email(email: str) -> str:
-    try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise DomainError(f"Not a valid email address: {exc}") from exc
-
-
 def add_contact(session: Session, actor: Actor, vendor_id: int, *, name: str, email: str,
                 role: str, phone: str, is_primary: bool) -> Contact:
     vendor = get_vendor(session, vendor_id)
-    name, email = " ".join(name.split()), _normalized_email(email)
+    name, email = " ".join(name.split()), normalize_email(email)
     if not name:
         raise DomainError("Give the contact's name.")
     taken = select(Contact.id).where(Contact.vendor_id == vendor.id, Contact.email == email)

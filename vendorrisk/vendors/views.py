@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from vendorrisk import db
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
+from vendorrisk.assessments import service as assessments
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.labels import label
@@ -114,7 +115,8 @@ def _render_detail(vendor_id: int, contact_form: ContactForm, status: int = 200
     status_form = StatusForm(data={"status": vendor.status.value, "version": vendor.version})
     return render_template("vendors/detail.html", vendor=vendor,
                            explanation=vendors.explain_tier(vendor), status_form=status_form,
-                           contact_form=contact_form, delete_form=PostForm()), status
+                           contact_form=contact_form, delete_form=PostForm(),
+                           assessments=assessments.assessments_of(db.session(), vendor.id)), status
 
 
 @bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])

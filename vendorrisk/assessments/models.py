@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vendorrisk.clock import now
+from vendorrisk.db import Base, UTCDateTime, str_enum
+from vendorrisk.vendors.models import Contact, Vendor
+
+
+class AssessmentStatus(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    RETURNED = "returned"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.SENT,
+                           AssessmentStatus.IN_PROGRESS, AssessmentStatus.RETURNED})
+
+
+class QuestionnaireVersion(Base):
+    """The exact questionnaire file an assessment was sent with, kept byte for byte.
+
+    One row per distinct content: sending the same file twice reuses the row, and editing the
+    file later creates a new row while assessments in flight keep theirs.
+    """
+
+    __tablename__ = "questionnaire_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_key: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class Assessment(Base):
+    """One questionnaire sent to one partner firm."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("vendor_id", "questionnaire_key", "cycle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_version.id"), index=True)
+    # Copied from the version so "one assessment per firm, questionnaire and cycle" is a constraint.
+    questionnaire_key: Mapped[str] = mapped_column(String(100))
+    cycle: Mapped[int] = mapped_column(Integer)  # 0 = initial, N = Nth reassessment
+    status: Mapped[AssessmentStatus] = mapped_column(str_enum(AssessmentStatus), index=True)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    vendor: Mapped[Vendor] = relationship(lazy="raise")
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship(lazy="raise")
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="assessment", lazy="raise", order_by="Invitation.id")
+
+
+class Invitation(Base):
+    """A single-use link for one contact to one assessment. Only the token's SHA-256 is kept."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_email.id"), index=True)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="invitations", lazy="raise")
+    contact: Mapped[Contact] = relationship(lazy="raise")
