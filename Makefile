@@ -35,6 +35,7 @@ run: install translations instance/secret_key
 
 lint: install
 	$(VENV)/bin/ruff check .
+	VENDORRISK_ENV=testing $(FLASK) questionnaires check
 
 test: lint translations test-sqlite test-pg
 

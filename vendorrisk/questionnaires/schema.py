@@ -142,6 +142,7 @@ class _Reader:
         self.filename = filename
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
+        self.show_if_nodes: dict[str, Node] = {}  # so condition errors point at their own line
 
     def fail(self, node: Node | None, message: str, question: str | None = None) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -318,8 +319,11 @@ def _question(reader: _Reader, node: Node, section_id: str) -> Question | None:
         qtype = None
     text = reader.text(fields_["text"], "text", qid) if "text" in fields_ else None
     help_ = reader.text(fields_["help"], "help", qid) if "help" in fields_ else None
-    if qtype is None or text is None:
+    if qtype is None:
         return None
+    # A bad text is already reported; keep the question so its other fields (show_if, options,
+    # id clashes) are checked too. The file fails to load either way.
+    text = text or {}
     weight = 1.0 if qtype in SCORED_TYPES else 0.0
     if "weight" in fields_:
         if qtype not in SCORED_TYPES:
@@ -348,6 +352,7 @@ def _question(reader: _Reader, node: Node, section_id: str) -> Question | None:
     show_if = reader.string(fields_["show_if"], "show_if", qid) if "show_if" in fields_ else None
     condition = None
     if show_if is not None:
+        reader.show_if_nodes.setdefault(qid, fields_["show_if"])
         try:
             condition = conditions.parse(show_if)
         except ConditionError as error:
@@ -421,6 +426,7 @@ def _check_cross_references(reader: _Reader, located: list[tuple[Question, Node]
                         f"{critical_fail_below:g} or more", question.id)
         if question.condition is None:
             continue
+        node = reader.show_if_nodes.get(question.id, node)
         for ref in conditions.references(question.condition):
             if ref == question.id:
                 reader.fail(node, "show_if refers to the question itself", question.id)
