@@ -72,6 +72,7 @@ class DefaultConfig:
 class DevelopmentConfig(DefaultConfig):
     ENV_NAME = "development"
     MAIL_TRANSPORT = "mailbox"
+    ORGANIZATION_NAME = "上海示例企业服务有限公司 (Example Company Services)"
     SESSION_COOKIE_SECURE = False  # the embedded default serves plain http on 127.0.0.1
     WTF_CSRF_SSL_STRICT = False
 

@@ -77,7 +77,7 @@ def test_a_questionnaire_goes_out_by_email_and_the_partner_gets_in(app, client, 
     assert message["To"] == "li.na@hengxin.example.com"
     assert "上海示例企业服务有限公司" in message["Subject"]
     body = message.get_content()
-    assert "Mini screen" in body and "李娜，您好" in body
+    assert "Mini screen" in body and "李娜，您好" in body and "“简易筛查”" in body
     partner = app.test_client()
     response = accept(partner, link_in(message))
     assert response.status_code == 302 and response.headers["Location"] == "/partner/"

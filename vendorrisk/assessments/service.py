@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -89,7 +90,9 @@ def load_version(version: QuestionnaireVersion) -> schema.Questionnaire:
 
 
 def _invitation_email(portal: Portal, vendor: Vendor, contact: Contact, assessment: Assessment,
-                      title: str, link: str, expires: datetime) -> tuple[str, str]:
+                      titles: Mapping[str, str], link: str, expires: datetime) -> tuple[str, str]:
+    title = titles.get("en") or next(iter(titles.values()))
+    title_zh = titles.get("zh") or title
     subject = f"{portal.organization}: security questionnaire for {vendor.name} / 安全问卷"
     body = (
         f"Dear {contact.name},\n\n"
@@ -102,7 +105,7 @@ def _invitation_email(portal: Portal, vendor: Vendor, contact: Contact, assessme
         "----\n\n"
         f"{contact.name}，您好：\n\n"
         f"{portal.organization} 邀请 {vendor.name} 在 {assessment.due_date.isoformat()} 之前"
-        f"填写问卷“{title}”。\n\n"
+        f"填写问卷“{title_zh}”。\n\n"
         f"请通过以下链接开始填写。该链接仅供您本人使用，只能使用一次，"
         f"将于 {expires:%Y-%m-%d %H:%M}（UTC）失效：\n{link}\n\n"
         "首次进入时请设置您的密码，之后可直接登录门户。您的回答会自动保存。\n"
@@ -111,11 +114,12 @@ def _invitation_email(portal: Portal, vendor: Vendor, contact: Contact, assessme
 
 
 def issue_invitation(session: Session, actor: Actor, portal: Portal, assessment: Assessment,
-                     vendor: Vendor, contact: Contact, title: str) -> Invitation:
+                     vendor: Vendor, contact: Contact) -> Invitation:
     token = new_token()
     expires = clock.now() + portal.invitation_lifetime
     link = f"{portal.public_url.rstrip('/')}/invite/{token}"
-    subject, body = _invitation_email(portal, vendor, contact, assessment, title, link, expires)
+    titles = load_version(assessment.questionnaire_version).title
+    subject, body = _invitation_email(portal, vendor, contact, assessment, titles, link, expires)
     email = mail.enqueue(session, kind="invitation", to=contact.email, subject=subject, body=body)
     invitation = Invitation(token_hash=token_hash(token), assessment_id=assessment.id,
                             contact_id=contact.id, expires_at=expires, email_id=email.id)
@@ -173,8 +177,9 @@ def send(session: Session, actor: Actor, portal: Portal, folder: Path,
                                                    "questionnaire": version.questionnaire_key,
                                                    "version": version.version,
                                                    "content_hash": version.content_hash})
+    assessment.questionnaire_version = version
     for contact in contacts:
-        issue_invitation(session, actor, portal, assessment, vendor, contact, version.title)
+        issue_invitation(session, actor, portal, assessment, vendor, contact)
     return assessment
 
 
@@ -230,8 +235,7 @@ def resend(session: Session, actor: Actor, portal: Portal, invitation_id: int) -
         raise DomainError("This assessment is no longer open for answers.")
     contact = session.get(Contact, old.contact_id)
     assert contact is not None
-    return issue_invitation(session, actor, portal, assessment, assessment.vendor, contact,
-                            assessment.questionnaire_version.title)
+    return issue_invitation(session, actor, portal, assessment, assessment.vendor, contact)
 
 
 # --- the partner's side of an invitation ---------------------------------------------------------
