@@ -166,6 +166,42 @@ def questionnaires_check(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+@questionnaires_cli.command("import-vsaq")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--id", "questionnaire_id", required=True,
+              help="Id of the new questionnaire (a-z, 0-9, '-'); also its file name.")
+@click.option("--version", default="1.0.0", show_default=True)
+@click.option("--title", default=None, help="Title, if the VSAQ file's own is not wanted.")
+@click.option("--language", default="en", show_default=True, help="Language of the VSAQ text.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write it (default: questionnaires/<id>.yaml).")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def questionnaires_import_vsaq(source: Path, questionnaire_id: str, version: str,
+                               title: str | None, language: str, output: Path | None,
+                               force: bool) -> None:
+    """Convert Google's VSAQ JSON questionnaire SOURCE into a questionnaire file; everything
+    that could not be mapped exactly is listed, nothing is dropped silently."""
+    from vendorrisk.questionnaires import vsaq
+
+    try:
+        raw = source.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {source}: {error.strerror}") from error
+    try:
+        result = vsaq.import_vsaq(raw, questionnaire_id=questionnaire_id, version=version,
+                                  title=title, language=language)
+    except vsaq.VsaqImportError as error:
+        raise click.ClickException(f"{source}: {error}") from error
+    target = output or Path(current_app.config["QUESTIONNAIRES_DIR"]) / f"{questionnaire_id}.yaml"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} already exists; pass --force to replace it.")
+    target.write_text(result.yaml_text, encoding="utf-8")
+    for note in result.notes:
+        click.echo(f"note: {note.path}: {note.message}", err=True)
+    click.echo(f"Imported {result.question_count} questions into {target} "
+               f"({len(result.notes)} notes to review).")
+
+
 @mail_cli.command("deliver")
 def mail_deliver() -> None:
     """Send every message that is due once (the worker does this continuously)."""

@@ -1,13 +1,21 @@
 """Every model, imported once so the metadata Alembic compares against is complete."""
 
 from vendorrisk.accounts.models import LoginFailure, User, UserSession
-from vendorrisk.assessments.models import Assessment, Invitation, QuestionnaireVersion
+from vendorrisk.assessments.models import (
+    Answer,
+    AnswerChange,
+    Assessment,
+    Invitation,
+    QuestionnaireVersion,
+)
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
 
 __all__ = [
+    "Answer",
+    "AnswerChange",
     "Assessment",
     "AuditChainHead",
     "AuditEvent",

@@ -44,6 +44,8 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "partner.open_invitation": ("GET", "/invite/not-a-real-token", ANYONE),
     "partner.accept_invitation": ("GET", "/invite/accept", ANYONE),
     "partner.home": ("GET", "/partner/", {Role.PARTNER}),
+    "partner.assessment": ("GET", "/partner/assessments/{own_assessment}", {Role.PARTNER}),
+    "partner.section": ("GET", "/partner/assessments/{own_assessment}/basics", {Role.PARTNER}),
     "mailbox.index": ("GET", "/admin/mailbox/", {Role.ADMIN}),
     "mailbox.detail": ("GET", "/admin/mailbox/{email}", {Role.ADMIN}),
     "mailbox.retry": ("POST", "/admin/mailbox/{email}/retry", {Role.ADMIN}),
@@ -96,6 +98,7 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
                                       is_primary=True)
         db_session.commit()
         assessment = make_assessment(make_vendor())
+        own_assessment = make_assessment(vendor, contact_email="own@example.com")
         target_user = make_user(Role.MANAGER)
         email = mail.enqueue(db_session, kind="test", to="x@example.com", subject="s", body="b")
         db_session.commit()
@@ -106,7 +109,8 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
             app.config["WTF_CSRF_ENABLED"] = False
         url = path.format(vendor=vendor.id, user=target_user.id, contact=contact.id,
                           email=email.id, assessment=assessment.id,
-                          invitation=assessment.invitations[0].id)
+                          invitation=assessment.invitations[0].id,
+                          own_assessment=own_assessment.id)
         response = client.open(url, method=method)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True

@@ -51,3 +51,32 @@ def test_a_missing_file_is_a_clear_error(app, tmp_path: Path):
     result = check(app, str(tmp_path / "absent.yaml"))
     assert result.exit_code == 1
     assert "cannot read the file" in result.output
+
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "vsaq" / "tour.json"
+
+
+def test_a_vsaq_file_is_imported_into_a_valid_questionnaire(app, tmp_path: Path):
+    target = tmp_path / "tour.yaml"
+    result = app.test_cli_runner().invoke(args=[
+        "questionnaires", "import-vsaq", str(FIXTURE), "--id", "vsaq-tour",
+        "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "Imported" in result.output and "notes to review" in result.output
+    assert "note: questionnaire[" in result.output  # what could not be mapped is listed
+    assert check(app, str(target)).exit_code == 0
+    again = app.test_cli_runner().invoke(args=[
+        "questionnaires", "import-vsaq", str(FIXTURE), "--id", "vsaq-tour",
+        "--output", str(target)])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_importing_something_that_is_not_vsaq_is_a_clear_error(app, tmp_path: Path):
+    bogus = tmp_path / "bogus.json"
+    bogus.write_text('{"hello": "world"}', encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=[
+        "questionnaires", "import-vsaq", str(bogus), "--id", "bogus",
+        "--output", str(tmp_path / "out.yaml")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "questionnaire" in result.output
+    assert not (tmp_path / "out.yaml").exists()

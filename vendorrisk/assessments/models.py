@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vendorrisk.clock import now
@@ -86,3 +86,39 @@ class Invitation(Base):
 
     assessment: Mapped[Assessment] = relationship(back_populates="invitations", lazy="raise")
     contact: Mapped[Contact] = relationship(lazy="raise")
+
+
+class Answer(Base):
+    """The current answer to one question of one assessment.
+
+    ``version`` is an optimistic lock: a save names the version it was made from, and a save
+    from a stale page is refused with the newer value instead of silently overwriting it.
+    """
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    value_json: Mapped[str] = mapped_column(Text, default="null")
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared API
+
+
+class AnswerChange(Base):
+    """Every saved version of an answer, oldest first: the answer's history."""
+
+    __tablename__ = "answer_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    value_json: Mapped[str] = mapped_column(Text)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)

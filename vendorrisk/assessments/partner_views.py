@@ -5,18 +5,33 @@ Every query here is scoped by the signed-in partner's own firm, never by an id f
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from vendorrisk import db
 from vendorrisk.accounts.roles import Role
 from vendorrisk.accounts.views import begin_session
+from vendorrisk.assessments import answering
 from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.forms import AcceptInvitationForm
 from vendorrisk.errors import DomainError
+from vendorrisk.forms import PostForm
+from vendorrisk.questionnaires import answers as rules
+from vendorrisk.questionnaires.schema import Questionnaire
 from vendorrisk.security.policy import public, roles
-from vendorrisk.security.web import client_ip
+from vendorrisk.security.web import client_ip, current_actor
 
 bp = Blueprint("partner", __name__)
 PENDING_INVITATION = "pending_invitation"
@@ -66,3 +81,83 @@ def home() -> str:
     vendor_id = current_user.vendor_id
     return render_template("partner/home.html",
                            assessments=assessments.partner_assessments(db.session(), vendor_id))
+
+
+def _language(questionnaire: Questionnaire) -> str:
+    """The questionnaire's language for this partner: chosen on the page, else the browser's."""
+    chosen = request.args.get("lang")
+    if chosen in questionnaire.languages:
+        session["questionnaire_language"] = chosen
+    remembered = session.get("questionnaire_language")
+    if remembered in questionnaire.languages:
+        return remembered
+    return request.accept_languages.best_match(questionnaire.languages) or \
+        questionnaire.languages[0]
+
+
+@bp.route("/partner/assessments/<int:assessment_id>")
+@roles(Role.PARTNER)
+def assessment(assessment_id: int) -> Response:
+    found = answering.partner_assessment(db.session(), current_user.vendor_id, assessment_id)
+    first = answering.questionnaire_of(found).sections[0]
+    return redirect(url_for("partner.section", assessment_id=found.id, section_id=first.id))
+
+
+def _submitted(section_question_ids: set[str]) -> dict[str, answering.Submitted]:
+    submitted = {}
+    for key, version in request.form.items():
+        qid = key.removeprefix("v-")
+        if key.startswith("v-") and qid in section_question_ids:
+            base = int(version) if version.isdigit() else None
+            submitted[qid] = answering.Submitted(request.form.getlist(f"q-{qid}"), base)
+    return submitted
+
+
+@bp.route("/partner/assessments/<int:assessment_id>/<section_id>", methods=["GET", "POST"])
+@roles(Role.PARTNER)
+def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, int]:
+    found = answering.partner_assessment(db.session(), current_user.vendor_id, assessment_id)
+    questionnaire = answering.questionnaire_of(found)
+    current_section = next((s for s in questionnaire.sections if s.id == section_id), None)
+    if current_section is None:
+        abort(404)
+    result = answering.SaveResult()
+    typed: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not PostForm().validate_on_submit():
+            abort(400)
+        submitted = _submitted({q.id for q in current_section.questions})
+        typed = {qid: sent.raw for qid, sent in submitted.items()}
+        result = answering.save_section(db.session(), current_actor(), found, questionnaire,
+                                        current_section, submitted)
+        if not result.errors and not result.conflicts:
+            flash(_("Saved."), "info")
+            target = request.form.get("then") or current_section.id
+            if target not in {s.id for s in questionnaire.sections}:
+                target = current_section.id
+            return redirect(url_for("partner.section", assessment_id=found.id,
+                                    section_id=target))
+    stored = answering.answers_of(db.session(), found.id)
+    given = answering.given(stored)
+    visible = rules.visible_questions(questionnaire, given)
+    values = {qid: rules.form_values(answer) for qid, answer in given.items()}
+    values.update({qid: raw for qid, raw in typed.items() if qid in result.errors
+                   or qid in result.conflicts})
+    index = [s.id for s in questionnaire.sections].index(current_section.id)
+    status = 422 if result.errors or result.conflicts else 200
+    language = _language(questionnaire)
+    conflicts = {qid: rules.display(questionnaire.question(qid), theirs, language,  # type: ignore[arg-type]
+                                    _("no answer"), _("Not applicable"))
+                 for qid, theirs in result.conflicts.items()}
+    return render_template(
+        "partner/section.html", assessment=found, questionnaire=questionnaire,
+        section=current_section, language=language, visible=visible, conflicts=conflicts,
+        values=values, versions={qid: a.version for qid, a in stored.items()},
+        result=result, form=PostForm(), overall=rules.progress(questionnaire.questions,
+                                                                visible, given),
+        section_progress={s.id: rules.progress(s.questions, visible, given)
+                          for s in questionnaire.sections},
+        next_section=questionnaire.sections[index + 1] if index + 1 < len(
+            questionnaire.sections) else None,
+        not_applicable=rules.NOT_APPLICABLE, editable=found.status in answering.EDITABLE,
+    ), status
