@@ -73,6 +73,8 @@ def _load_config(app: Flask, env_name: str, overrides: dict[str, Any]) -> None:
             "No secret key: set VENDORRISK_SECRET_KEY or write one to "
             f"{Path(app.instance_path) / 'secret_key'} (make run creates it)."
         )
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'vendorrisk.db'}"
 

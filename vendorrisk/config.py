@@ -37,7 +37,9 @@ class DefaultConfig:
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
 
     PASSWORD_MIN_LENGTH = 12
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+    UPLOAD_DIR: str | None = None  # default: "uploads" in the instance folder
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a section's form with several files
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own limits
     WTF_CSRF_SSL_STRICT = True
 

@@ -5,6 +5,7 @@ from vendorrisk.assessments.models import (
     Answer,
     AnswerChange,
     Assessment,
+    EvidenceFile,
     Invitation,
     QuestionnaireVersion,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Contact",
+    "EvidenceFile",
     "Invitation",
     "LoginFailure",
     "OutboxEmail",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from tests.conftest import TEST_ACTOR, login
 from vendorrisk.accounts.roles import Role
+from vendorrisk.assessments import evidence
 from vendorrisk.mail import service as mail
 from vendorrisk.security.policy import policy_for
 from vendorrisk.vendors import service as vendors
@@ -46,6 +49,9 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "partner.home": ("GET", "/partner/", {Role.PARTNER}),
     "partner.assessment": ("GET", "/partner/assessments/{own_assessment}", {Role.PARTNER}),
     "partner.section": ("GET", "/partner/assessments/{own_assessment}/basics", {Role.PARTNER}),
+    "partner.download": ("GET", "/partner/evidence/{evidence}", {Role.PARTNER}),
+    "partner.remove": ("POST", "/partner/evidence/{evidence}/remove", {Role.PARTNER}),
+    "assessments.download": ("GET", "/assessments/evidence/{evidence}", INTERNAL),
     "mailbox.index": ("GET", "/admin/mailbox/", {Role.ADMIN}),
     "mailbox.detail": ("GET", "/admin/mailbox/{email}", {Role.ADMIN}),
     "mailbox.retry": ("POST", "/admin/mailbox/{email}/retry", {Role.ADMIN}),
@@ -88,9 +94,10 @@ def _allowed(who: object, role: Role | None) -> bool:
 @pytest.mark.parametrize("role", [None, *Role])
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make_assessment,
-                           role, endpoint):
+                           tmp_path, role, endpoint):
     method, path, who = MATRIX[endpoint]
     app.config["WTF_CSRF_ENABLED"] = False  # this test is about roles; CSRF has its own tests
+    upload_dir = app.config["UPLOAD_DIR"]
     try:
         vendor = make_vendor()
         contact = vendors.add_contact(db_session, TEST_ACTOR, vendor.id, name="Li Na",
@@ -99,6 +106,10 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
         db_session.commit()
         assessment = make_assessment(make_vendor())
         own_assessment = make_assessment(vendor, contact_email="own@example.com")
+        app.config["UPLOAD_DIR"] = str(tmp_path)
+        item = evidence.store(db_session, TEST_ACTOR, evidence.Storage(tmp_path, 1024),
+                              own_assessment, "nda", "policy.pdf", io.BytesIO(b"%PDF-1.7 x"))
+        db_session.commit()
         target_user = make_user(Role.MANAGER)
         email = mail.enqueue(db_session, kind="test", to="x@example.com", subject="s", body="b")
         db_session.commit()
@@ -110,10 +121,11 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
         url = path.format(vendor=vendor.id, user=target_user.id, contact=contact.id,
                           email=email.id, assessment=assessment.id,
                           invitation=assessment.invitations[0].id,
-                          own_assessment=own_assessment.id)
+                          own_assessment=own_assessment.id, evidence=item.id)
         response = client.open(url, method=method)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
+        app.config["UPLOAD_DIR"] = upload_dir
     if _allowed(who, role):
         # Reached: it answered (a page, a redirect, a form error, "this link is not valid"),
         # neither refused nor bounced to sign in.

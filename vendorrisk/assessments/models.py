@@ -122,3 +122,21 @@ class AnswerChange(Base):
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+
+
+class EvidenceFile(Base):
+    """A file a partner attached to an answer; the bytes live in the upload folder."""
+
+    __tablename__ = "evidence_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

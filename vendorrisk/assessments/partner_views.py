@@ -23,13 +23,15 @@ from werkzeug.wrappers import Response
 from vendorrisk import db
 from vendorrisk.accounts.roles import Role
 from vendorrisk.accounts.views import begin_session
-from vendorrisk.assessments import answering
+from vendorrisk.assessments import answering, evidence
 from vendorrisk.assessments import service as assessments
+from vendorrisk.assessments.files_web import attachment, storage
 from vendorrisk.assessments.forms import AcceptInvitationForm
+from vendorrisk.assessments.models import Assessment
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.questionnaires import answers as rules
-from vendorrisk.questionnaires.schema import Questionnaire
+from vendorrisk.questionnaires.schema import Questionnaire, Section
 from vendorrisk.security.policy import public, roles
 from vendorrisk.security.web import client_ip, current_actor
 
@@ -130,6 +132,7 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
         typed = {qid: sent.raw for qid, sent in submitted.items()}
         result = answering.save_section(db.session(), current_actor(), found, questionnaire,
                                         current_section, submitted)
+        _store_uploads(found, questionnaire, current_section, result)
         if not result.errors and not result.conflicts:
             flash(_("Saved."), "info")
             target = request.form.get("then") or current_section.id
@@ -139,6 +142,7 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
                                     section_id=target))
     stored = answering.answers_of(db.session(), found.id)
     given = answering.given(stored)
+    files = evidence.files_of(db.session(), found.id)
     visible = rules.visible_questions(questionnaire, given)
     values = {qid: rules.form_values(answer) for qid, answer in given.items()}
     values.update({qid: raw for qid, raw in typed.items() if qid in result.errors
@@ -153,11 +157,58 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
         "partner/section.html", assessment=found, questionnaire=questionnaire,
         section=current_section, language=language, visible=visible, conflicts=conflicts,
         values=values, versions={qid: a.version for qid, a in stored.items()},
-        result=result, form=PostForm(), overall=rules.progress(questionnaire.questions,
-                                                                visible, given),
-        section_progress={s.id: rules.progress(s.questions, visible, given)
+        result=result, form=PostForm(), files=files,
+        overall=rules.progress(questionnaire.questions, visible, given, frozenset(files)),
+        section_progress={s.id: rules.progress(s.questions, visible, given, frozenset(files))
                           for s in questionnaire.sections},
         next_section=questionnaire.sections[index + 1] if index + 1 < len(
             questionnaire.sections) else None,
         not_applicable=rules.NOT_APPLICABLE, editable=found.status in answering.EDITABLE,
+        max_mb=int(current_app.config["EVIDENCE_MAX_BYTES"]) // 1_048_576,
     ), status
+
+
+def _store_uploads(assessment: Assessment, questionnaire: Questionnaire, section: Section,
+                   result: answering.SaveResult) -> None:
+    """Files sent with the section, each checked on its own; a refused one is reported on its
+    question and the rest of the save stands."""
+    if assessment.status not in answering.EDITABLE:
+        return
+    visible = rules.visible_questions(
+        questionnaire, answering.given(answering.answers_of(db.session(), assessment.id)))
+    for question in section.questions:
+        if question.id not in visible or not (question.type == "evidence"
+                                               or question.requires_evidence):
+            continue
+        for upload in request.files.getlist(f"f-{question.id}"):
+            if not upload or not upload.filename:
+                continue
+            try:
+                evidence.store(db.session(), current_actor(), storage(), assessment,
+                               question.id, upload.filename, upload.stream)
+            except DomainError as error:
+                result.errors[question.id] = error.message
+
+
+@bp.route("/partner/evidence/<int:evidence_id>")
+@roles(Role.PARTNER)
+def download(evidence_id: int) -> Response:
+    item = evidence.find(db.session(), evidence_id, vendor_id=current_user.vendor_id)
+    return attachment(item, evidence.read(db.session(), current_actor(), storage(), item))
+
+
+@bp.route("/partner/evidence/<int:evidence_id>/remove", methods=["POST"])
+@roles(Role.PARTNER)
+def remove(evidence_id: int) -> Response:
+    item = evidence.find(db.session(), evidence_id, vendor_id=current_user.vendor_id)
+    found = answering.partner_assessment(db.session(), current_user.vendor_id,
+                                         item.assessment_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    if found.status not in answering.EDITABLE:
+        raise DomainError(_("This questionnaire was submitted and can no longer be changed."))
+    evidence.remove(db.session(), current_actor(), storage(), item)
+    flash(_("File removed."), "info")
+    questionnaire = answering.questionnaire_of(found)
+    section_id = questionnaire.question(item.question_id).section_id  # type: ignore[union-attr]
+    return redirect(url_for("partner.section", assessment_id=found.id, section_id=section_id))

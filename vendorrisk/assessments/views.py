@@ -12,7 +12,9 @@ from wtforms.fields.choices import SelectChoice
 
 from vendorrisk import clock, db
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
+from vendorrisk.assessments import evidence
 from vendorrisk.assessments import service as assessments
+from vendorrisk.assessments.files_web import attachment, storage
 from vendorrisk.assessments.forms import SendForm
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
@@ -91,3 +93,10 @@ def invitation(invitation_id: int, action: str) -> Response:
         db.rollback_if_open()
         flash(error.message, "error")
     return back
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@roles(INTERNAL_ROLES)
+def download(evidence_id: int) -> Response:
+    item = evidence.find(db.session(), evidence_id, vendor_id=None)
+    return attachment(item, evidence.read(db.session(), current_actor(), storage(), item))

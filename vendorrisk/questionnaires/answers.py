@@ -136,10 +136,14 @@ class Progress:
 
 
 def progress(questions: Iterable[Question], visible: frozenset[str],
-             answers: Mapping[str, StoredAnswer]) -> Progress:
-    """Required, visible questions answered, among those given (a section or the whole)."""
-    required = [q for q in questions if q.required and q.id in visible and q.type != "evidence"]
-    return Progress(sum(1 for q in required if q.id in answers), len(required))
+             answers: Mapping[str, StoredAnswer],
+             with_files: frozenset[str] = frozenset()) -> Progress:
+    """Required, visible questions answered, among those given (a section or the whole);
+    an evidence question is answered by attaching a file."""
+    required = [q for q in questions if q.required and q.id in visible]
+    done = sum(1 for q in required
+               if (q.id in with_files if q.type == "evidence" else q.id in answers))
+    return Progress(done, len(required))
 
 
 def form_values(answer: StoredAnswer | None) -> list[str]:
