@@ -8,6 +8,7 @@ from vendorrisk.assessments.models import (
     EvidenceFile,
     Invitation,
     QuestionnaireVersion,
+    Submission,
 )
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
@@ -27,6 +28,7 @@ __all__ = [
     "LoginFailure",
     "OutboxEmail",
     "QuestionnaireVersion",
+    "Submission",
     "User",
     "UserSession",
     "Vendor",

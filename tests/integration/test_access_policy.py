@@ -49,6 +49,8 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "partner.home": ("GET", "/partner/", {Role.PARTNER}),
     "partner.assessment": ("GET", "/partner/assessments/{own_assessment}", {Role.PARTNER}),
     "partner.section": ("GET", "/partner/assessments/{own_assessment}/basics", {Role.PARTNER}),
+    "partner.submit": ("GET", "/partner/assessments/{own_assessment}/submit", {Role.PARTNER}),
+    "partner.receipt": ("GET", "/partner/assessments/{own_assessment}/receipt", {Role.PARTNER}),
     "partner.download": ("GET", "/partner/evidence/{evidence}", {Role.PARTNER}),
     "partner.remove": ("POST", "/partner/evidence/{evidence}/remove", {Role.PARTNER}),
     "assessments.download": ("GET", "/assessments/evidence/{evidence}", INTERNAL),

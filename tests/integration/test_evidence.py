@@ -3,81 +3,20 @@ get them out."""
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import TEST_ACTOR, csrf_token, login
+from tests.conftest import csrf_token, login
+from tests.partner_helpers import PDF, docx, upload
 from vendorrisk.accounts.roles import Role
-from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.models import Answer, EvidenceFile
-from vendorrisk.vendors import service as vendors
-
-QUESTIONNAIRE = """\
-id: evidence-test
-version: "1.0.0"
-languages: [en]
-title: Evidence test
-sections:
-  - id: policies
-    title: Policies
-    questions:
-      - id: policy
-        type: evidence
-        text: Upload your confidentiality policy
-      - id: staff-ndas
-        type: yes_no
-        requires_evidence: true
-        text: Do all staff sign confidentiality undertakings
-"""
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def docx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def setup(app, db_session, questionnaires, make_vendor, make_user, tmp_path):
-    (questionnaires / "evidence-test.yaml").write_text(QUESTIONNAIRE, encoding="utf-8")
-    previous = app.config["UPLOAD_DIR"]
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    firm = make_vendor(name="上海衡信律师事务所")
-    contact = vendors.add_contact(db_session, TEST_ACTOR, firm.id, name="李娜",
-                                  email="li.na@hengxin.example.com", role="", phone="",
-                                  is_primary=True)
-    portal = assessments.Portal("Test Co", "http://portal.example.com", timedelta(days=14))
-    sent = assessments.send(db_session, TEST_ACTOR, portal, questionnaires,
-                            assessments.SendRequest(firm.id, "evidence-test",
-                                                    frozenset({contact.id}),
-                                                    date.today() + timedelta(days=30)))
-    db_session.commit()
-    partner = make_user(Role.PARTNER, email=contact.email, vendor_id=firm.id)
-    yield firm, sent, partner, tmp_path / "uploads"
-    app.config["UPLOAD_DIR"] = previous
-
-
-def upload(client, assessment_id, files: dict, answers: dict | None = None):
-    path = f"/partner/assessments/{assessment_id}/policies"
-    data: dict = {"csrf_token": csrf_token(client, path)}
-    for qid, value in (answers or {}).items():
-        data[f"q-{qid}"], data[f"v-{qid}"] = value, ""
-    for qid, (name, content) in files.items():
-        data[f"f-{qid}"] = (io.BytesIO(content), name)
-    return client.post(path, data=data, content_type="multipart/form-data")
-
-
-def test_a_partner_attaches_a_pdf_and_downloads_it_back(client, setup, db_session):
-    _firm, sent, partner, folder = setup
+def test_a_partner_attaches_a_pdf_and_downloads_it_back(client, evidence_setup, db_session):
+    _firm, sent, partner, folder = evidence_setup
     login(client, partner.email)
     response = upload(client, sent.id, {"policy": ("保密制度 2026.pdf", PDF)})
     assert response.status_code == 302
@@ -94,8 +33,8 @@ def test_a_partner_attaches_a_pdf_and_downloads_it_back(client, setup, db_sessio
     assert "static" not in str(on_disk[0])
 
 
-def test_office_documents_and_text_are_accepted(client, setup):
-    _firm, sent, partner, _folder = setup
+def test_office_documents_and_text_are_accepted(client, evidence_setup):
+    _firm, sent, partner, _folder = evidence_setup
     login(client, partner.email)
     assert upload(client, sent.id, {"policy": ("policy.docx", docx())}).status_code == 302
     assert upload(client, sent.id, {"staff-ndas": ("list.csv", "名字,日期\n".encode())},
@@ -110,9 +49,9 @@ def test_office_documents_and_text_are_accepted(client, setup):
     ("binary.txt", b"\x00\x01\x02", "does not contain what its name says"),
     ("empty.pdf", b"", "is empty"),
 ])
-def test_wrong_files_are_refused_and_the_answers_beside_them_are_kept(client, setup, db_session,
-                                                                      name, content, message):
-    _firm, sent, partner, folder = setup
+def test_wrong_files_are_refused_and_the_answers_beside_them_are_kept(
+        client, evidence_setup, db_session, name, content, message):
+    _firm, sent, partner, folder = evidence_setup
     login(client, partner.email)
     response = upload(client, sent.id, {"policy": (name, content)}, {"staff-ndas": "yes"})
     assert response.status_code == 422
@@ -122,8 +61,8 @@ def test_wrong_files_are_refused_and_the_answers_beside_them_are_kept(client, se
     assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))
 
 
-def test_a_file_over_the_size_cap_gets_a_clear_message(app, client, setup):
-    _firm, sent, partner, _folder = setup
+def test_a_file_over_the_size_cap_gets_a_clear_message(app, client, evidence_setup):
+    _firm, sent, partner, _folder = evidence_setup
     login(client, partner.email)
     app.config["EVIDENCE_MAX_BYTES"] = 1024
     try:
@@ -133,8 +72,8 @@ def test_a_file_over_the_size_cap_gets_a_clear_message(app, client, setup):
     assert response.status_code == 422 and "the limit is" in response.get_data(as_text=True)
 
 
-def test_a_removed_file_is_gone_from_page_and_disk(client, setup):
-    _firm, sent, partner, folder = setup
+def test_a_removed_file_is_gone_from_page_and_disk(client, evidence_setup):
+    _firm, sent, partner, folder = evidence_setup
     login(client, partner.email)
     upload(client, sent.id, {"policy": ("policy.pdf", PDF)})
     page = client.get(f"/partner/assessments/{sent.id}/policies").get_data(as_text=True)
@@ -146,10 +85,10 @@ def test_a_removed_file_is_gone_from_page_and_disk(client, setup):
     assert not any(p.is_file() for p in Path(folder).rglob("*"))
 
 
-def test_evidence_reaches_the_firm_and_reviewers_and_nobody_else(app, client, setup,
+def test_evidence_reaches_the_firm_and_reviewers_and_nobody_else(app, client, evidence_setup,
                                                                  make_vendor, make_user,
                                                                  login_as, db_session):
-    _firm, sent, partner, _folder = setup
+    _firm, sent, partner, _folder = evidence_setup
     login(client, partner.email)
     upload(client, sent.id, {"policy": ("policy.pdf", PDF)})
     item = db_session.scalar(select(EvidenceFile))

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -20,3 +27,11 @@ class AcceptInvitationForm(FlaskForm):
     password = PasswordField(_l("Choose a password"), validators=[DataRequired()])
     confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(), EqualTo("password", _l("The two passwords differ."))])
+
+
+class SubmitForm(FlaskForm):
+    name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
+    position = StringField(_l("Your position at the firm"),
+                           validators=[DataRequired(), Length(max=200)])
+    confirm = BooleanField(_l("I make the statement above"),
+                           validators=[DataRequired(_l("Tick the box to make the statement."))])

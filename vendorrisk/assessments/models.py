@@ -140,3 +140,22 @@ class EvidenceFile(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Submission(Base):
+    """A partner's submission: who attested what, when, and the digest of what was submitted.
+
+    An assessment returned for clarification and submitted again gets another row.
+    """
+
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    attested_name: Mapped[str] = mapped_column(String(200))
+    attested_position: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical submitted content
+    content_json: Mapped[str] = mapped_column(Text)  # exactly what the digest covers

@@ -5,6 +5,8 @@ Every query here is scoped by the signed-in partner's own firm, never by an id f
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     abort,
@@ -26,7 +28,7 @@ from vendorrisk.accounts.views import begin_session
 from vendorrisk.assessments import answering, evidence
 from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.files_web import attachment, storage
-from vendorrisk.assessments.forms import AcceptInvitationForm
+from vendorrisk.assessments.forms import AcceptInvitationForm, SubmitForm
 from vendorrisk.assessments.models import Assessment
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
@@ -212,3 +214,49 @@ def remove(evidence_id: int) -> Response:
     questionnaire = answering.questionnaire_of(found)
     section_id = questionnaire.question(item.question_id).section_id  # type: ignore[union-attr]
     return redirect(url_for("partner.section", assessment_id=found.id, section_id=section_id))
+
+
+@bp.route("/partner/assessments/<int:assessment_id>/submit", methods=["GET", "POST"])
+@roles(Role.PARTNER)
+def submit(assessment_id: int) -> str | Response:
+    found = answering.partner_assessment(db.session(), current_user.vendor_id, assessment_id)
+    if found.status not in answering.EDITABLE:
+        return redirect(url_for("partner.receipt", assessment_id=found.id))
+    questionnaire = answering.questionnaire_of(found)
+    missing = answering.missing_items(db.session(), found, questionnaire)
+    form = SubmitForm()
+    if not form.is_submitted():
+        form.name.data = current_user.name
+    if not missing and form.validate_on_submit():
+        try:
+            answering.submit(db.session(), current_actor(), found, questionnaire,
+                             name=form.name.data or "", position=form.position.data or "")
+        except DomainError as error:
+            db.rollback_if_open()
+            form.form_errors.append(error.message)
+        else:
+            return redirect(url_for("partner.receipt", assessment_id=found.id))
+    return render_template("partner/submit.html", assessment=found, questionnaire=questionnaire,
+                           missing=missing, form=form, language=_language(questionnaire),
+                           statement=answering.ATTESTATION.format(firm=found.vendor.name))
+
+
+@bp.route("/partner/assessments/<int:assessment_id>/receipt")
+@roles(Role.PARTNER)
+def receipt(assessment_id: int) -> str | Response:
+    found = answering.partner_assessment(db.session(), current_user.vendor_id, assessment_id)
+    submission = answering.latest_submission(db.session(), found.id)
+    if submission is None:
+        return redirect(url_for("partner.assessment", assessment_id=found.id))
+    questionnaire = answering.questionnaire_of(found)
+    language = _language(questionnaire)
+    content = json.loads(submission.content_json)
+    answered = {qid: rules.StoredAnswer(tuple(a["value"]) if isinstance(a["value"], list)
+                                        else a["value"], a["not_applicable"])
+                for qid, a in content["answers"].items()}
+    files = evidence.files_of(db.session(), found.id)
+    rows = [(q, rules.display(q, answered.get(q.id), language, "", _("Not applicable")))
+            for q in questionnaire.questions if q.id in answered or q.id in content["evidence"]]
+    return render_template("partner/receipt.html", assessment=found,
+                           questionnaire=questionnaire, submission=submission, rows=rows,
+                           files=files, language=language)

@@ -173,3 +173,36 @@ def display(question: Question, answer: StoredAnswer | None, language: str,
         return "; ".join(o.text.get(language) or next(iter(o.text.values()))
                          for o in question.options if o.id in chosen)
     return form_values(answer)[0]
+
+
+@dataclass(frozen=True)
+class Missing:
+    question: Question
+    reason: str  # "unanswered" | "file" (an evidence question) | "evidence" (proof of a claim)
+
+
+def evidence_needed(question: Question, answer: StoredAnswer | None) -> bool:
+    """README: proof is required when the answer claims the control (scores above 0)."""
+    if not question.requires_evidence or answer is None or answer.not_applicable:
+        return False
+    chosen = answer.value if isinstance(answer.value, tuple) else (answer.value,)
+    return any(o.score > 0 for o in question.options if o.id in chosen) or not question.options
+
+
+def missing(questionnaire: Questionnaire, answers: Mapping[str, StoredAnswer],
+            with_files: frozenset[str]) -> list[Missing]:
+    """What still stands between the partner and submitting, in questionnaire order."""
+    visible = visible_questions(questionnaire, answers)
+    result: list[Missing] = []
+    for question in questionnaire.questions:
+        if question.id not in visible:
+            continue
+        if question.type == "evidence":
+            if question.required and question.id not in with_files:
+                result.append(Missing(question, "file"))
+        elif question.required and question.id not in answers:
+            result.append(Missing(question, "unanswered"))
+        elif evidence_needed(question, answers.get(question.id)) and \
+                question.id not in with_files:
+            result.append(Missing(question, "evidence"))
+    return result
