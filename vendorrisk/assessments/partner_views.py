@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -33,6 +34,7 @@ from vendorrisk.assessments.models import Assessment
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.questionnaires import answers as rules
+from vendorrisk.questionnaires import conditions
 from vendorrisk.questionnaires.schema import Questionnaire, Section
 from vendorrisk.security.policy import public, roles
 from vendorrisk.security.web import client_ip, current_actor
@@ -135,6 +137,8 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
         result = answering.save_section(db.session(), current_actor(), found, questionnaire,
                                         current_section, submitted)
         _store_uploads(found, questionnaire, current_section, result)
+        if _wants_json():
+            return _save_report(found, questionnaire, result)
         if not result.errors and not result.conflicts:
             flash(_("Saved."), "info")
             target = request.form.get("then") or current_section.id
@@ -150,6 +154,7 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
     values.update({qid: raw for qid, raw in typed.items() if qid in result.errors
                    or qid in result.conflicts})
     index = [s.id for s in questionnaire.sections].index(current_section.id)
+    earlier = {q.id for s in questionnaire.sections[:index] for q in s.questions}
     status = 422 if result.errors or result.conflicts else 200
     language = _language(questionnaire)
     conflicts = {qid: rules.display(questionnaire.question(qid), theirs, language,  # type: ignore[arg-type]
@@ -166,6 +171,10 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
         next_section=questionnaire.sections[index + 1] if index + 1 < len(
             questionnaire.sections) else None,
         not_applicable=rules.NOT_APPLICABLE, editable=found.status in answering.EDITABLE,
+        conditions={q.id: conditions.to_json(q.condition) for q in current_section.questions
+                    if q.condition is not None},
+        known=[[qid, questionnaire.question(qid).type, rules.form_values(a)]  # type: ignore[union-attr]
+               for qid, a in given.items() if qid in earlier and qid in visible],
         max_mb=int(current_app.config["EVIDENCE_MAX_BYTES"]) // 1_048_576,
     ), status
 
@@ -260,3 +269,23 @@ def receipt(assessment_id: int) -> str | Response:
     return render_template("partner/receipt.html", assessment=found,
                            questionnaire=questionnaire, submission=submission, rows=rows,
                            files=files, language=language)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _save_report(assessment: Assessment, questionnaire: Questionnaire,
+                 result: answering.SaveResult) -> tuple[Response, int]:
+    """What the autosave script needs: new versions, and messages for what was not saved."""
+    versions = {qid: a.version for qid, a in answering.answers_of(db.session(),
+                                                                    assessment.id).items()}
+    language = _language(questionnaire)
+    conflicts = {qid: rules.display(questionnaire.question(qid), theirs, language,  # type: ignore[arg-type]
+                                    _("no answer"), _("Not applicable"))
+                 for qid, theirs in result.conflicts.items()}
+    body = {"saved": result.saved, "errors": result.errors, "versions": versions,
+            "conflicts": {qid: _("Someone else at your firm saved this answer while you were "
+                                 "editing: “%(theirs)s”. Reload the page to see it.",
+                                 theirs=text) for qid, text in conflicts.items()}}
+    return jsonify(body), 422 if result.errors or result.conflicts else 200
