@@ -161,6 +161,10 @@
         return;
       }
       const report = await response.json();
+      if (report.stale) {
+        say(form.dataset.msgStale || "Not saved: this page has expired. Press Save to keep your answers.");
+        return;
+      }
       showMessages(report);
       const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       say(response.ok ? (form.dataset.msgSaved || "Saved") + " " + time

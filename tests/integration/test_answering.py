@@ -203,3 +203,22 @@ def test_partners_never_see_scores_or_weights(client, partner_setup):
     login(client, partner.email)
     html = page_of(client, f"/partner/assessments/{sent.id}/basics")
     assert "score" not in html.lower() and "weight" not in html.lower()
+
+
+def test_an_expired_form_saves_nothing_but_gives_back_what_was_typed(client, partner_setup,
+                                                                     db_session):
+    _firm, sent, partner = partner_setup
+    login(client, partner.email)
+    path = f"/partner/assessments/{sent.id}/basics"
+    page_of(client, path)
+    response = client.post(path, data={"csrf_token": "expired-or-forged", "v-notes": "",
+                                       "q-notes": "三页手写的回答", "v-staff": "",
+                                       "q-staff": "8"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "the page had expired" in html
+    assert "三页手写的回答" in html and 'value="8"' in html
+    assert db_session.scalar(select(Answer)) is None  # CSRF still guards the save
+    fresh = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    assert client.post(path, data={"csrf_token": fresh, "v-notes": "",
+                                   "q-notes": "三页手写的回答"}).status_code == 302

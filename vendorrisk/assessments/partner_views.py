@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from vendorrisk import db
+from vendorrisk import csrf, db
 from vendorrisk.accounts.roles import Role
 from vendorrisk.accounts.views import begin_session
 from vendorrisk.assessments import answering, evidence
@@ -121,6 +121,7 @@ def _submitted(section_question_ids: set[str]) -> dict[str, answering.Submitted]
 
 @bp.route("/partner/assessments/<int:assessment_id>/<section_id>", methods=["GET", "POST"])
 @roles(Role.PARTNER)
+@csrf.exempt  # checked below instead, so a stale token re-shows the typed answers, not an error
 def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, int]:
     found = answering.partner_assessment(db.session(), current_user.vendor_id, assessment_id)
     questionnaire = answering.questionnaire_of(found)
@@ -129,11 +130,12 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
         abort(404)
     result = answering.SaveResult()
     typed: dict[str, list[str]] = {}
+    stale_form = False
     if request.method == "POST":
-        if not PostForm().validate_on_submit():
-            abort(400)
         submitted = _submitted({q.id for q in current_section.questions})
         typed = {qid: sent.raw for qid, sent in submitted.items()}
+        stale_form = not PostForm().validate_on_submit()
+    if request.method == "POST" and not stale_form:
         result = answering.save_section(db.session(), current_actor(), found, questionnaire,
                                         current_section, submitted)
         _store_uploads(found, questionnaire, current_section, result)
@@ -151,11 +153,16 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
     files = evidence.files_of(db.session(), found.id)
     visible = rules.visible_questions(questionnaire, given)
     values = {qid: rules.form_values(answer) for qid, answer in given.items()}
-    values.update({qid: raw for qid, raw in typed.items() if qid in result.errors
+    values.update({qid: raw for qid, raw in typed.items() if stale_form or qid in result.errors
                    or qid in result.conflicts})
+    if stale_form:
+        if _wants_json():
+            return jsonify({"errors": {}, "conflicts": {}, "versions": {}, "stale": True}), 400
+        flash(_("Your answers were not saved because the page had expired. They are shown "
+                "again below: check them and press Save."), "error")
     index = [s.id for s in questionnaire.sections].index(current_section.id)
     earlier = {q.id for s in questionnaire.sections[:index] for q in s.questions}
-    status = 422 if result.errors or result.conflicts else 200
+    status = 400 if stale_form else 422 if result.errors or result.conflicts else 200
     language = _language(questionnaire)
     conflicts = {qid: rules.display(questionnaire.question(qid), theirs, language,  # type: ignore[arg-type]
                                     _("no answer"), _("Not applicable"))
