@@ -108,6 +108,7 @@ def test_a_partner_answers_a_section_and_sees_its_progress(client, partner_setup
     assert response.headers["Location"] == f"/partner/assessments/{sent.id}/more"
     html = page_of(client, path)
     assert "2 of 3 required questions answered" in html
+    assert "67 %" in page_of(client, "/partner/")
     db_session.expire_all()
     assert db_session.get(type(sent), sent.id).status == AssessmentStatus.IN_PROGRESS
 

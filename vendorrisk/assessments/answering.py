@@ -191,3 +191,11 @@ def submit(session: Session, actor: Actor, assessment: Assessment, questionnaire
 def latest_submission(session: Session, assessment_id: int) -> Submission | None:
     return session.scalar(select(Submission).where(Submission.assessment_id == assessment_id)
                           .order_by(Submission.id.desc()).limit(1))
+
+
+def overall_progress(session: Session, assessment: Assessment) -> rules.Progress:
+    questionnaire = questionnaire_of(assessment)
+    answers = given(answers_of(session, assessment.id))
+    visible = rules.visible_questions(questionnaire, answers)
+    files = frozenset(evidence.files_of(session, assessment.id))
+    return rules.progress(questionnaire.questions, visible, answers, files)

@@ -84,9 +84,9 @@ def accept_invitation() -> str | Response | tuple[str, int]:
 @bp.route("/partner/")
 @roles(Role.PARTNER)
 def home() -> str:
-    vendor_id = current_user.vendor_id
-    return render_template("partner/home.html",
-                           assessments=assessments.partner_assessments(db.session(), vendor_id))
+    found = assessments.partner_assessments(db.session(), current_user.vendor_id)
+    progress = {a.id: answering.overall_progress(db.session(), a) for a in found}
+    return render_template("partner/home.html", assessments=found, progress=progress)
 
 
 def _language(questionnaire: Questionnaire) -> str:
