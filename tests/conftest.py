@@ -177,6 +177,29 @@ def make_assessment(app: Flask, db_session: Session, questionnaires: Path) -> Ca
     return factory
 
 
+@pytest.fixture
+def partner_with(db_session: Session, questionnaires: Path, make_vendor: Callable[..., Any],
+                 make_user: Callable[..., User]) -> Callable[[str], tuple[Any, Any, User]]:
+    """Given a questionnaire's YAML: a firm that was sent it, and the firm's partner user."""
+
+    def factory(questionnaire_yaml: str) -> tuple[Any, Any, User]:
+        key = re.search(r"^id: (\S+)$", questionnaire_yaml, re.MULTILINE).group(1)  # type: ignore[union-attr]
+        (questionnaires / f"{key}.yaml").write_text(questionnaire_yaml, encoding="utf-8")
+        firm = make_vendor(name="上海衡信律师事务所")
+        contact = vendors.add_contact(db_session, TEST_ACTOR, firm.id, name="李娜",
+                                      email="li.na@hengxin.example.com", role="", phone="",
+                                      is_primary=True)
+        portal = assessments.Portal("Test Co", "http://portal.example.com", timedelta(days=14))
+        sent = assessments.send(db_session, TEST_ACTOR, portal, questionnaires,
+                                assessments.SendRequest(firm.id, key, frozenset({contact.id}),
+                                                        date.today() + timedelta(days=30)))
+        db_session.commit()
+        partner = make_user(Role.PARTNER, email=contact.email, vendor_id=firm.id)
+        return firm, sent, partner
+
+    return factory
+
+
 def csrf_token(client: FlaskClient, path: str) -> str:
     """The CSRF token of the form on ``path``, read from the page as a browser would."""
     page = client.get(path)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, TEST_ACTOR, csrf_token, login
+from tests.conftest import PASSWORD, csrf_token, login
 from vendorrisk.accounts.roles import Role
-from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.models import Answer, AnswerChange, AssessmentStatus
-from vendorrisk.vendors import service as vendors
 
 QUESTIONNAIRE = """\
 id: answer-test
@@ -56,20 +53,8 @@ sections:
 
 
 @pytest.fixture
-def partner_setup(app, db_session, questionnaires, make_vendor, make_user):
-    (questionnaires / "answer-test.yaml").write_text(QUESTIONNAIRE, encoding="utf-8")
-    firm = make_vendor(name="上海衡信律师事务所")
-    contact = vendors.add_contact(db_session, TEST_ACTOR, firm.id, name="李娜",
-                                  email="li.na@hengxin.example.com", role="", phone="",
-                                  is_primary=True)
-    portal = assessments.Portal("Test Co", "http://portal.example.com", timedelta(days=14))
-    sent = assessments.send(db_session, TEST_ACTOR, portal, questionnaires,
-                            assessments.SendRequest(firm.id, "answer-test",
-                                                    frozenset({contact.id}),
-                                                    date.today() + timedelta(days=30)))
-    db_session.commit()
-    partner = make_user(Role.PARTNER, email="li.na@hengxin.example.com", vendor_id=firm.id)
-    return firm, sent, partner
+def partner_setup(partner_with):
+    return partner_with(QUESTIONNAIRE)
 
 
 def hidden(html: str, qid: str) -> bool:
