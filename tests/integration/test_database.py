@@ -110,3 +110,50 @@ def test_upgrading_a_database_with_data_keeps_every_row(fresh_app):
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_one_invitation_link_accepted_twice_at_once_makes_one_account(fresh_app, tmp_path):
+    import re
+    from datetime import date, timedelta
+
+    from sqlalchemy import func, select
+
+    from tests.conftest import MINI_QUESTIONNAIRE, vendor_details
+    from vendorrisk.accounts.models import User
+    from vendorrisk.assessments import service as assessments
+    from vendorrisk.mail.models import OutboxEmail
+    from vendorrisk.vendors import service as vendors
+
+    upgrade(get_db(fresh_app).engine)
+    (tmp_path / "mini-screen.yaml").write_text(MINI_QUESTIONNAIRE, encoding="utf-8")
+    with unit_of_work(fresh_app) as session:
+        firm = vendors.register_vendor(session, TEST_ACTOR, vendor_details(name="Race LLP"))
+        contact = vendors.add_contact(session, TEST_ACTOR, firm.id, name="Li", email="li@x.cn",
+                                      role="", phone="", is_primary=True)
+        assessments.send(session, TEST_ACTOR, assessments.Portal(
+            "Co", "http://p", timedelta(days=14)), tmp_path, assessments.SendRequest(
+            firm.id, "mini-screen", frozenset({contact.id}), date.today() + timedelta(days=9)))
+    with unit_of_work(fresh_app) as session:
+        body = session.scalar(select(OutboxEmail.body_text))
+    token = re.search(r"/invite/(\S+)", body).group(1)
+    outcomes: list[str] = []
+
+    def accept() -> None:
+        try:
+            with unit_of_work(fresh_app) as session:
+                assessments.accept(session, token, name="Li", password="x" * 14, ip="1.2.3.4",
+                                   min_length=12)
+            outcomes.append("accepted")
+        except assessments.InvitationUnusable:
+            outcomes.append("refused")
+        except BaseException as error:  # anything else is the bug this test is about
+            outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted", "refused"]
+    with unit_of_work(fresh_app) as session:
+        assert session.scalar(select(func.count(User.id))) == 1

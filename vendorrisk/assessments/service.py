@@ -244,10 +244,13 @@ class InvitationUnusable(DomainError):
     status_code = 410
 
 
-def invitation_by_token(session: Session, token: str) -> Invitation:
-    """The invitation a link stands for, if it may still be used; otherwise say why not."""
-    invitation = session.scalar(select(Invitation).where(
-        Invitation.token_hash == token_hash(token)))
+def invitation_by_token(session: Session, token: str, *, for_update: bool = False) -> Invitation:
+    """The invitation a link stands for, if it may still be used; otherwise say why not.
+
+    ``for_update`` locks the row, so two simultaneous acceptances of one link queue and the
+    second finds it used (SQLite's BEGIN IMMEDIATE already serialises them)."""
+    query = select(Invitation).where(Invitation.token_hash == token_hash(token))
+    invitation = session.scalar(query.with_for_update() if for_update else query)
     if invitation is None:
         raise InvitationUnusable("This invitation link is not valid. Check that you opened the "
                                  "whole link from the email, or ask for a new invitation.")
@@ -266,7 +269,7 @@ def invitation_by_token(session: Session, token: str) -> Invitation:
 def accept(session: Session, token: str, *, name: str, password: str, ip: str,
            min_length: int) -> User:
     """Use the invitation once: create the contact's partner account (or attach an existing one)."""
-    invitation = invitation_by_token(session, token)
+    invitation = invitation_by_token(session, token, for_update=True)
     contact = session.get(Contact, invitation.contact_id)
     assert contact is not None
     user = accounts.find_by_email(session, contact.email)
