@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from vendorrisk.accounts.roles import Role
+from vendorrisk.assessments.models import AssessmentStatus
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
 
 LABELS = {
@@ -28,6 +29,14 @@ LABELS = {
     VendorStatus.ACTIVE: _l("Active"),
     VendorStatus.SUSPENDED: _l("Suspended"),
     VendorStatus.OFFBOARDED: _l("Offboarded"),
+    AssessmentStatus.DRAFT: _l("Draft"),
+    AssessmentStatus.SENT: _l("Sent"),
+    AssessmentStatus.IN_PROGRESS: _l("In progress"),
+    AssessmentStatus.SUBMITTED: _l("Submitted"),
+    AssessmentStatus.UNDER_REVIEW: _l("Under review"),
+    AssessmentStatus.RETURNED: _l("Returned for clarification"),
+    AssessmentStatus.COMPLETED: _l("Completed"),
+    AssessmentStatus.CANCELLED: _l("Cancelled"),
     Role.ADMIN: _l("Administrator"),
     Role.PROCUREMENT: _l("Procurement"),
     Role.MANAGER: _l("Manager"),
