@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -86,7 +87,15 @@ def snapshot(session: Session, folder: Path, key: str) -> QuestionnaireVersion:
 
 
 def load_version(version: QuestionnaireVersion) -> schema.Questionnaire:
-    return schema.loads(version.source, f"{version.questionnaire_key} {version.version}")
+    return _parsed_snapshot(version.content_hash, version.source,
+                            f"{version.questionnaire_key} {version.version}")
+
+
+@lru_cache(maxsize=32)
+def _parsed_snapshot(content_hash: str, source: str, name: str) -> schema.Questionnaire:
+    # Parsing the full questionnaire takes ~170 ms and every partner page and autosave needs it;
+    # a snapshot never changes (it is keyed by its hash) and Questionnaire is immutable.
+    return schema.loads(source, name)
 
 
 def _invitation_email(portal: Portal, vendor: Vendor, contact: Contact, assessment: Assessment,
