@@ -208,3 +208,13 @@ def test_an_expired_form_saves_nothing_but_gives_back_what_was_typed(client, par
     fresh = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     assert client.post(path, data={"csrf_token": fresh, "v-notes": "",
                                    "q-notes": "三页手写的回答"}).status_code == 302
+
+
+def test_a_follow_up_answered_in_the_same_save_that_reveals_it_is_kept(client, partner_setup,
+                                                                       db_session):
+    _firm, sent, partner = partner_setup
+    login(client, partner.email)
+    path = f"/partner/assessments/{sent.id}/basics"
+    assert save(client, path, {"holds-paper": "yes", "shredder": "micro"}).status_code == 302
+    saved = db_session.scalar(select(Answer).where(Answer.question_id == "shredder"))
+    assert saved is not None and saved.value_json == '"micro"'

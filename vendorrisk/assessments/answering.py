@@ -98,12 +98,13 @@ def save_section(session: Session, actor: Actor, assessment: Assessment,
     if assessment.status not in EDITABLE:
         raise DomainError("This questionnaire was submitted and can no longer be changed.")
     current = answers_of(session, assessment.id)
+    answered = given(current)  # kept in step with what this save records, below
     result = SaveResult()
     for question in section.questions:
         if question.id not in submitted or question.type == "evidence":
             continue
         # Same rule as the page and submission: what earlier answers hide is not saved.
-        if question.id not in rules.visible_questions(questionnaire, given(current)):
+        if question.id not in rules.visible_questions(questionnaire, answered):
             continue
         sent = submitted[question.id]
         existing = current.get(question.id)
@@ -115,12 +116,16 @@ def save_section(session: Session, actor: Actor, assessment: Assessment,
         except rules.InvalidAnswer as error:
             result.errors[question.id] = str(error)
             continue
-        if new is None and question.id not in given(current):
+        if new is None and question.id not in answered:
             continue  # blank stays blank
         new = new or rules.StoredAnswer(None)  # a blanked answer is cleared, keeping its history
         if existing is not None and stored(existing) == new:
             continue  # an unchanged answer is not a new version
         current[question.id] = _record(session, actor, assessment, existing, question.id, new)
+        if new.value is None and not new.not_applicable:
+            answered.pop(question.id, None)
+        else:
+            answered[question.id] = new
         result.saved.append(question.id)
     if result.saved:
         if assessment.status == AssessmentStatus.SENT:
