@@ -30,7 +30,9 @@ instance/secret_key:
 run: install translations instance/secret_key
 	$(DEV) $(FLASK) db upgrade
 	$(DEV) $(FLASK) seed demo
-	@echo "VendorRisk on http://127.0.0.1:5000 (Ctrl-C stops it)"
+	@echo "VendorRisk on http://127.0.0.1:5000, its worker beside it (Ctrl-C stops both)"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(DEV) $(FLASK) worker & worker=$$!; \
 	$(DEV) $(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install

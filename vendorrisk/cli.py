@@ -6,6 +6,8 @@ can fix are printed as one line without a traceback, and the exit code is non-ze
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -23,6 +25,8 @@ from vendorrisk.audit import chain
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError
 from vendorrisk.mail import service as mail
+from vendorrisk.worker.leader import WorkerSetupError
+from vendorrisk.worker.runner import Worker
 
 db_cli = AppGroup("db", help="Create and migrate the database schema.")
 users_cli = AppGroup("users", help="Manage internal users.")
@@ -205,18 +209,31 @@ def questionnaires_import_vsaq(source: Path, questionnaire_id: str, version: str
 @mail_cli.command("deliver")
 def mail_deliver() -> None:
     """Send every message that is due once (the worker does this continuously)."""
-    config = current_app.config
     try:
-        transport = mail.transport_from_config(config)
+        report = mail.deliver_configured(db.get_db().new_session, current_app.config)
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    report = mail.deliver_due(db.get_db().new_session, transport, config["MAIL_SENDER"],
-                              mail.RetryPolicy(max_attempts=int(config["MAIL_MAX_ATTEMPTS"])))
     click.echo(f"Sent {report.sent}, will retry {report.retrying}, failed {report.failed}.")
     if report.failed:
         sys.exit(1)
 
 
+@click.command("worker")
+def worker_command() -> None:
+    """Run the scheduled jobs until stopped; of several workers, one leads and the rest stand by."""
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every run at INFO
+    try:
+        worker = Worker(current_app._get_current_object())  # type: ignore[attr-defined]
+    except WorkerSetupError as error:
+        raise click.ClickException(str(error)) from error
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: worker.stop())
+    worker.run()
+
+
 def register(app: Flask) -> None:
     for group in (db_cli, users_cli, audit_cli, seed_cli, questionnaires_cli, mail_cli):
         app.cli.add_command(group)
+    app.cli.add_command(worker_command)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 ENV_PREFIX = "VENDORRISK_"
@@ -63,6 +65,12 @@ class DefaultConfig:
     ORGANIZATION_NAME = "Our company"
     PUBLIC_URL = "http://127.0.0.1:5000"
     INVITATION_LIFETIME = timedelta(days=14)
+
+    # The worker (`flask worker`): how often each job runs, in seconds; how often the leader
+    # checks in (heartbeat, "run now" requests); how often a standby tries to take over.
+    WORKER_JOB_INTERVALS: Mapping[str, float] = MappingProxyType({"deliver_mail": 30})
+    WORKER_POLL_SECONDS = 5
+    WORKER_STANDBY_SECONDS = 10
 
     QUESTIONNAIRES_DIR = str(Path(__file__).resolve().parent.parent / "questionnaires")
     VENDORS_PER_PAGE = 25

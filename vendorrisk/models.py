@@ -14,6 +14,7 @@ from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
+from vendorrisk.worker.models import JobState, WorkerStatus
 
 __all__ = [
     "Answer",
@@ -25,6 +26,7 @@ __all__ = [
     "Contact",
     "EvidenceFile",
     "Invitation",
+    "JobState",
     "LoginFailure",
     "OutboxEmail",
     "QuestionnaireVersion",
@@ -33,4 +35,5 @@ __all__ = [
     "UserSession",
     "Vendor",
     "VendorDataCategory",
+    "WorkerStatus",
 ]

@@ -57,6 +57,8 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "mailbox.index": ("GET", "/admin/mailbox/", {Role.ADMIN}),
     "mailbox.detail": ("GET", "/admin/mailbox/{email}", {Role.ADMIN}),
     "mailbox.retry": ("POST", "/admin/mailbox/{email}/retry", {Role.ADMIN}),
+    "jobs.index": ("GET", "/admin/jobs/", {Role.ADMIN}),
+    "jobs.run_now": ("POST", "/admin/jobs/deliver_mail/run", {Role.ADMIN}),
 }
 
 

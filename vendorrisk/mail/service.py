@@ -204,6 +204,13 @@ def deliver_due(new_session: Callable[[], Session], transport: Transport, sender
     return report
 
 
+def deliver_configured(new_session: Callable[[], Session],
+                       config: Mapping[str, Any]) -> DeliveryReport:
+    """One delivery run as the app is configured: what the worker and ``mail deliver`` do."""
+    return deliver_due(new_session, transport_from_config(config), config["MAIL_SENDER"],
+                       RetryPolicy(max_attempts=int(config["MAIL_MAX_ATTEMPTS"])))
+
+
 def retry_now(session: Session, actor: Actor, email_id: int) -> OutboxEmail:
     email = session.get(OutboxEmail, email_id)
     if email is None:

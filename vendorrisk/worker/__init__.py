@@ -1,0 +1,1 @@
+"""The background worker: one leader process runs every scheduled sweep (``flask worker``)."""

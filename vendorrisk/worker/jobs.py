@@ -1,0 +1,37 @@
+"""Every scheduled job: a database-driven, idempotent sweep, so a missed or doubled run is harmless.
+
+A job takes the app and returns a one-line summary for the admins' Jobs page. How often each runs
+is the ``WORKER_JOB_INTERVALS`` setting (seconds), so operators tune it without touching code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from vendorrisk.db import get_db
+from vendorrisk.mail import service as mail
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    title: object  # a lazy translation, shown on the Jobs page
+    run: Callable[[Flask], str]
+
+
+def deliver_mail(app: Flask) -> str:
+    report = mail.deliver_configured(get_db(app).new_session, app.config)
+    return f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
+
+
+JOBS: tuple[Job, ...] = (
+    Job("deliver_mail", _l("Deliver the email outbox"), deliver_mail),
+)
+
+
+def by_name() -> dict[str, Job]:
+    return {job.name: job for job in JOBS}
