@@ -109,8 +109,8 @@ def _register_blueprints(app: Flask) -> None:
     from vendorrisk.audit.views import bp as audit_bp
     from vendorrisk.dashboard.views import bp as dashboard_bp
     from vendorrisk.mail.views import bp as mailbox_bp
+    from vendorrisk.scheduling.views import bp as jobs_bp
     from vendorrisk.vendors.views import bp as vendors_bp
-    from vendorrisk.worker.views import bp as jobs_bp
 
     for blueprint in (accounts_bp, users_bp, assessments_bp, audit_bp, dashboard_bp, jobs_bp,
                       mailbox_bp, partner_bp, vendors_bp):

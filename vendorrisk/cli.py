@@ -25,8 +25,8 @@ from vendorrisk.audit import chain
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError
 from vendorrisk.mail import service as mail
-from vendorrisk.worker.leader import WorkerSetupError
-from vendorrisk.worker.runner import Worker
+from vendorrisk.scheduling.leader import WorkerSetupError
+from vendorrisk.scheduling.worker import Worker
 
 db_cli = AppGroup("db", help="Create and migrate the database schema.")
 users_cli = AppGroup("users", help="Manage internal users.")

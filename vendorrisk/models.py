@@ -13,8 +13,8 @@ from vendorrisk.assessments.models import (
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
 from vendorrisk.mail.models import OutboxEmail
+from vendorrisk.scheduling.models import JobState, WorkerStatus
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
-from vendorrisk.worker.models import JobState, WorkerStatus
 
 __all__ = [
     "Answer",

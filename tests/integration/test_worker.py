@@ -41,11 +41,11 @@ from vendorrisk.accounts.roles import Role
 from vendorrisk.db import get_db, unit_of_work
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.migrate import upgrade
+from vendorrisk.scheduling import service
+from vendorrisk.scheduling.jobs import JOBS, Job
+from vendorrisk.scheduling.models import JobState, WorkerStatus
+from vendorrisk.scheduling.worker import Worker
 from vendorrisk.vendors import service as vendors
-from vendorrisk.worker import service
-from vendorrisk.worker.jobs import JOBS, Job
-from vendorrisk.worker.models import JobState, WorkerStatus
-from vendorrisk.worker.runner import Worker
 
 FAST = {"WORKER_POLL_SECONDS": 0.1, "WORKER_STANDBY_SECONDS": 0.1,
         # Long intervals: in these tests a job runs at start (the sweep) or when asked to.

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from vendorrisk import clock
 from vendorrisk.db import get_db, unit_of_work
-from vendorrisk.worker import service
-from vendorrisk.worker.jobs import JOBS, Job
-from vendorrisk.worker.leader import LeaderLock, WorkerSetupError, leader_lock_for
+from vendorrisk.scheduling import service
+from vendorrisk.scheduling.jobs import JOBS, Job
+from vendorrisk.scheduling.leader import LeaderLock, WorkerSetupError, leader_lock_for
 
-log = logging.getLogger("vendorrisk.worker")
+log = logging.getLogger("vendorrisk.scheduling")
 POLL_JOB = "_poll"
 
 

@@ -11,8 +11,8 @@ from vendorrisk import clock
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import NotFound
-from vendorrisk.worker.jobs import JOBS
-from vendorrisk.worker.models import JobState, WorkerStatus
+from vendorrisk.scheduling.jobs import JOBS
+from vendorrisk.scheduling.models import JobState, WorkerStatus
 
 OK, ERROR = "ok", "error"
 MAX_ERROR_LENGTH = 4000

@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response
 from vendorrisk import db
 from vendorrisk.accounts.roles import Role
 from vendorrisk.forms import PostForm
+from vendorrisk.scheduling import service
+from vendorrisk.scheduling.jobs import JOBS
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
-from vendorrisk.worker import service
-from vendorrisk.worker.jobs import JOBS
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 

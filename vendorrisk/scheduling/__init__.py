@@ -1,0 +1,1 @@
+"""Scheduling: the worker process (one leader runs every sweep), its jobs and their record."""

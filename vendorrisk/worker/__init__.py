@@ -1,1 +1,0 @@
-"""The background worker: one leader process runs every scheduled sweep (``flask worker``)."""
