@@ -26,23 +26,25 @@ def _state(session: Session, name: str) -> JobState:
     return state
 
 
+def ensure_states(session: Session, names: list[str]) -> None:
+    """One row per job before any job runs, so concurrent runs never race to insert it."""
+    for name in names:
+        _state(session, name)
+
+
 def record_start(session: Session, name: str, started_at: datetime) -> None:
     _state(session, name).last_started_at = started_at
 
 
-def record_success(session: Session, name: str, finished_at: datetime, summary: str,
-                   next_run_at: datetime | None) -> None:
+def record_success(session: Session, name: str, finished_at: datetime, summary: str) -> None:
     state = _state(session, name)
     state.last_finished_at, state.last_outcome, state.last_summary = finished_at, OK, summary
-    state.next_run_at = next_run_at
 
 
-def record_failure(session: Session, name: str, finished_at: datetime, error: str,
-                   next_run_at: datetime | None) -> None:
+def record_failure(session: Session, name: str, finished_at: datetime, error: str) -> None:
     state = _state(session, name)
     state.last_finished_at, state.last_outcome, state.last_summary = finished_at, ERROR, ""
     state.last_error, state.last_error_at = error[:MAX_ERROR_LENGTH], finished_at
-    state.next_run_at = next_run_at
 
 
 def record_schedule(session: Session, next_runs: dict[str, datetime | None]) -> None:

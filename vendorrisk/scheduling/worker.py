@@ -28,7 +28,6 @@ from vendorrisk.scheduling.jobs import JOBS, Job
 from vendorrisk.scheduling.leader import LeaderLock, WorkerSetupError, leader_lock_for
 
 log = logging.getLogger("vendorrisk.scheduling")
-POLL_JOB = "_poll"
 
 
 def describe(error: BaseException) -> str:
@@ -85,12 +84,18 @@ class Worker:
     def _lead(self) -> None:
         log.info("worker %s is the leader", self.holder)
         self.leader_since = clock.now()
+        self._record(lambda session: service.ensure_states(session, list(self.jobs)))
         self.wake.clear()
         self.scheduler = self._schedule()
         self.leading.set()
         try:
             self.scheduler.start()
-            self.wake.wait()
+            # The poll runs here, not as a scheduled job: a job thread must never call into the
+            # scheduler, whose shutdown holds its job-store lock while waiting for job threads.
+            self._poll()
+            while not (self.stopping.is_set()
+                       or self.wake.wait(self.poll_interval.total_seconds())):
+                self._poll()
         finally:
             self.leading.clear()
             self.scheduler.shutdown(wait=True)  # let a running job finish before letting go
@@ -106,8 +111,6 @@ class Worker:
         for name in self.jobs:
             scheduler.add_job(self.run_job, IntervalTrigger(seconds=float(intervals[name])),
                               args=[name], id=name, next_run_time=start)
-        scheduler.add_job(self._poll, IntervalTrigger(seconds=self.poll_interval.total_seconds()),
-                          id=POLL_JOB, next_run_time=start)
         return scheduler
 
     def run_job(self, name: str) -> None:
@@ -120,14 +123,15 @@ class Worker:
             log.exception("job %s failed", name)
             message = describe(error)
             self._record(lambda session: service.record_failure(
-                session, name, clock.now(), message, self._next_run(name)))
+                session, name, clock.now(), message))
         else:
             log.info("job %s: %s", name, summary)
             self._record(lambda session: service.record_success(
-                session, name, clock.now(), summary, self._next_run(name)))
+                session, name, clock.now(), summary))
 
     def _poll(self) -> None:
-        """Keep the heartbeat, take "run now" requests, and notice a lost leader lock."""
+        """Keep the heartbeat, take "run now" requests, publish the next runs, and notice a lost
+        leader lock. Runs in the leader's own thread."""
         if not self.lock.still_held():
             log.error("worker %s lost the leader lock; standing by", self.holder)
             self.wake.set()
