@@ -167,3 +167,60 @@ def test_non_utf8_bytes_are_reported():
 def test_an_all_digit_question_id_is_refused_because_conditions_read_it_as_a_number():
     assert any("with at least one letter" in p
                for p in problems_of(GOOD.replace("- id: notes", "- id: '10'")))
+
+
+def with_scoring(block: str) -> str:
+    """GOOD with a `scoring:` block; its first field lands on line 6."""
+    return GOOD.replace("sections:\n", f"scoring:\n{textwrap.indent(block, '  ')}\nsections:\n",
+                        1)
+
+
+def test_the_scoring_parameters_default_when_the_file_gives_none():
+    questionnaire = loads(GOOD)
+    assert (questionnaire.critical_fail_below, questionnaire.critical_cap,
+            questionnaire.missing_evidence_penalty) == (50, 40, 50)
+
+
+def test_the_scoring_block_overrides_each_parameter():
+    questionnaire = loads(with_scoring("critical_fail_below: 60\ncritical_cap: 30.5\n"
+                                       "missing_evidence_penalty: 100"))
+    assert (questionnaire.critical_fail_below, questionnaire.critical_cap,
+            questionnaire.missing_evidence_penalty) == (60, 30.5, 100)
+    assert loads(with_scoring("critical_cap: 25")).missing_evidence_penalty == 50
+
+
+@pytest.mark.parametrize("block,expected", [
+    ("critical_cap: 120", "q.yaml:6: critical_cap must be from 0 to 100, not 120"),
+    ("missing_evidence_penalty: -5",
+     "q.yaml:6: missing_evidence_penalty must be from 0 to 100, not -5"),
+    ("critical_fail_below: 100.5",
+     "q.yaml:6: critical_fail_below must be from 0 to 100, not 100.5"),
+    ("critical_cap: high", "q.yaml:6: critical_cap must be a number, not `high`"),
+    ("missing_evidence_penalty: '50'", "q.yaml:6: missing_evidence_penalty must be a number"),
+    ("critical_cap: .nan", "q.yaml:6: critical_cap must be a number, not `.nan`"),
+    ("critical-cap: 40", "q.yaml:6: scoring: unknown field 'critical-cap' (allowed: critical_cap, "
+                         "critical_fail_below, missing_evidence_penalty)"),
+    ("critical_cap: 40\ncritical_cap: 30",
+     "q.yaml:7: scoring: field 'critical_cap' is given twice"),
+])
+def test_a_bad_scoring_parameter_is_reported_with_its_line(block, expected):
+    [problem] = problems_of(with_scoring(block))
+    assert problem.startswith(expected)
+
+
+def test_a_scoring_block_that_is_not_a_mapping_is_reported():
+    source = GOOD.replace("sections:\n", "scoring: 40\nsections:\n", 1)
+    assert problems_of(source) == ["q.yaml:5: scoring must be a mapping of fields"]
+
+
+def test_the_critical_threshold_from_the_scoring_block_checks_the_options():
+    source = with_scoring("critical_fail_below: 100").replace("score: 100}", "score: 90}") \
+        .replace("      - id: notes", "        critical: true\n      - id: notes")
+    assert any("[period] critical question can never pass: no option scores 100 or more" in p
+               for p in problems_of(source))
+
+
+def test_a_weight_0_question_cannot_be_critical():
+    [problem] = problems_of(GOOD.replace("type: yes_no\n", "type: yes_no\n        weight: 0\n"))
+    assert problem == ("q.yaml:14: [nda] a question with weight 0 is not scored, so it cannot be "
+                       "critical")

@@ -33,7 +33,15 @@ FRAMEWORKS = MappingProxyType({
     "gdpr": "GDPR",
     "pipl": "PIPL",
 })
-DEFAULT_CRITICAL_FAIL_BELOW = 50.0
+# Defaults of the file's `scoring:` block: the per-questionnaire parameters of the scoring method
+# (questionnaires/README.md, "Scoring"). They live here rather than in scoring.py because the
+# loader applies them and scoring.py imports this module, not the other way round. The keys are
+# the names of the Questionnaire fields they fill.
+SCORING_DEFAULTS: Mapping[str, float] = MappingProxyType({
+    "critical_fail_below": 50.0,  # a critical question scoring under this fails on its own
+    "critical_cap": 40.0,  # the overall score of a questionnaire with a failed critical question
+    "missing_evidence_penalty": 50.0,  # percent taken off a claim whose required proof is missing
+})
 
 _YAML_TYPE_NAMES = {
     "tag:yaml.org,2002:bool": "a true/false value",
@@ -118,7 +126,9 @@ class Questionnaire:
     sections: tuple[Section, ...]
     content_hash: str  # SHA-256 of the file's bytes: the identity of this exact version
     description: Mapping[str, str] | None = None
-    critical_fail_below: float = DEFAULT_CRITICAL_FAIL_BELOW
+    critical_fail_below: float = SCORING_DEFAULTS["critical_fail_below"]
+    critical_cap: float = SCORING_DEFAULTS["critical_cap"]
+    missing_evidence_penalty: float = SCORING_DEFAULTS["missing_evidence_penalty"]
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -339,6 +349,10 @@ def _question(reader: _Reader, node: Node, section_id: str) -> Question | None:
     if critical and qtype not in SCORED_TYPES:
         reader.fail(fields_["critical"], f"a {qtype} question is not scored, so it cannot be "
                     "critical", qid)
+    elif critical and weight == 0:
+        # The critical gate only judges questions that count in the score (README, "Scoring").
+        reader.fail(fields_["critical"], "a question with weight 0 is not scored, so it cannot "
+                    "be critical", qid)
     options = _check_options(reader, fields_.get("options", node), qid, qtype,
                              _options(reader, fields_["options"], qid, qtype)
                              if "options" in fields_ else (), "options" in fields_)
@@ -448,6 +462,18 @@ def _languages(reader: _Reader, node: Node) -> tuple[str, ...]:
     return valid
 
 
+def _scoring(reader: _Reader, node: Node) -> dict[str, float]:
+    """The overrides in the file's `scoring:` block; each is a percentage, 0 to 100."""
+    overrides: dict[str, float] = {}
+    for key, value_node in (reader.mapping(node, "scoring", SCORING_DEFAULTS, ()) or {}).items():
+        value = reader.number(value_node, key)
+        if value is not None and not 0 <= value <= 100:
+            reader.fail(value_node, f"{key} must be from 0 to 100, not {value:g}")
+        elif value is not None:
+            overrides[key] = value
+    return overrides
+
+
 def _parse_root(reader: _Reader, root: Node, content_hash: str) -> Questionnaire | None:
     fields_ = reader.mapping(root, "questionnaire", ("id", "version", "languages", "title",
                                                      "description", "scoring", "sections"),
@@ -461,15 +487,8 @@ def _parse_root(reader: _Reader, root: Node, content_hash: str) -> Questionnaire
     title = reader.text(fields_["title"], "title") if "title" in fields_ else None
     description = reader.text(fields_["description"], "description") \
         if "description" in fields_ else None
-    critical_fail_below = DEFAULT_CRITICAL_FAIL_BELOW
-    if "scoring" in fields_:
-        scoring = reader.mapping(fields_["scoring"], "scoring", ("critical_fail_below",), ())
-        if scoring and "critical_fail_below" in scoring:
-            value = reader.number(scoring["critical_fail_below"], "critical_fail_below")
-            if value is not None and 0 <= value <= 100:
-                critical_fail_below = value
-            elif value is not None:
-                reader.fail(scoring["critical_fail_below"], "critical_fail_below must be 0-100")
+    scoring = {**SCORING_DEFAULTS,
+               **(_scoring(reader, fields_["scoring"]) if "scoring" in fields_ else {})}
     sections: list[Section] = []
     located: list[tuple[Question, Node]] = []
     section_ids: set[str] = set()
@@ -485,14 +504,14 @@ def _parse_root(reader: _Reader, root: Node, content_hash: str) -> Questionnaire
         elif section is not None:
             section_ids.add(section.id)
             sections.append(section)
-    _check_cross_references(reader, located, critical_fail_below)
+    _check_cross_references(reader, located, scoring["critical_fail_below"])
     if reader.problems or qid is None or version is None or title is None:
         return None
     return Questionnaire(
         id=qid, version=version, languages=reader.languages, title=MappingProxyType(title),
         sections=tuple(sections), content_hash=content_hash,
         description=MappingProxyType(description) if description else None,
-        critical_fail_below=critical_fail_below,
+        **scoring,
     )
 
 
