@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from vendorrisk.accounts.views import bp as accounts_bp
     from vendorrisk.accounts.views import users_bp
     from vendorrisk.assessments.partner_views import bp as partner_bp
+    from vendorrisk.assessments.review_views import bp as review_bp
     from vendorrisk.assessments.views import bp as assessments_bp
     from vendorrisk.audit.views import bp as audit_bp
     from vendorrisk.dashboard.views import bp as dashboard_bp
@@ -113,7 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from vendorrisk.vendors.views import bp as vendors_bp
 
     for blueprint in (accounts_bp, users_bp, assessments_bp, audit_bp, dashboard_bp, jobs_bp,
-                      mailbox_bp, partner_bp, vendors_bp):
+                      mailbox_bp, partner_bp, review_bp, vendors_bp):
         app.register_blueprint(blueprint)
 
 

@@ -34,7 +34,8 @@ class Base(DeclarativeBase):
 
 def str_enum(enum_type: type) -> Enum:
     """A StrEnum stored as its values in a VARCHAR, the same on every backend."""
-    return Enum(enum_type, native_enum=False, length=20,
+    longest = max(len(member.value) for member in enum_type)  # type: ignore[attr-defined]
+    return Enum(enum_type, native_enum=False, length=max(20, longest),
                 values_callable=lambda members: [member.value for member in members])
 
 

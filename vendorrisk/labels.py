@@ -6,7 +6,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from vendorrisk.accounts.roles import Role
-from vendorrisk.assessments.models import AssessmentStatus
+from vendorrisk.assessments.models import (
+    AssessmentStatus,
+    DecisionOutcome,
+    FindingSeverity,
+    FindingStatus,
+    ReviewState,
+)
+from vendorrisk.questionnaires.scoring import CoverageStatus, FindingReason, ScoreBand
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
 
 LABELS = {
@@ -35,8 +42,33 @@ LABELS = {
     AssessmentStatus.SUBMITTED: _l("Submitted"),
     AssessmentStatus.UNDER_REVIEW: _l("Under review"),
     AssessmentStatus.RETURNED: _l("Returned for clarification"),
+    AssessmentStatus.REVIEWED: _l("Reviewed, awaiting decision"),
     AssessmentStatus.COMPLETED: _l("Completed"),
     AssessmentStatus.CANCELLED: _l("Cancelled"),
+    # Severity shares its words (and, being a StrEnum, its dictionary keys) with the tiers.
+    FindingSeverity.LOW: _l("Low"),
+    FindingSeverity.MEDIUM: _l("Medium"),
+    FindingSeverity.HIGH: _l("High"),
+    FindingSeverity.CRITICAL: _l("Critical"),
+    FindingStatus.OPEN: _l("Open"),
+    FindingStatus.RESPONDED: _l("Partner responded"),
+    FindingStatus.CLOSED: _l("Closed"),
+    ReviewState.ACCEPTED: _l("Accepted"),
+    ReviewState.CLARIFICATION_REQUESTED: _l("Clarification requested"),
+    DecisionOutcome.APPROVED: _l("Approved"),
+    DecisionOutcome.APPROVED_WITH_CONDITIONS: _l("Approved with conditions"),
+    DecisionOutcome.REJECTED: _l("Rejected"),
+    ScoreBand.STRONG: _l("Strong"),
+    ScoreBand.ADEQUATE: _l("Adequate"),
+    ScoreBand.WEAK: _l("Weak"),
+    ScoreBand.POOR: _l("Poor"),
+    CoverageStatus.MET: _l("Met"),
+    CoverageStatus.PARTIAL: _l("Partly met"),
+    CoverageStatus.GAP: _l("Gap"),
+    CoverageStatus.NOT_ASSESSED: _l("Not assessed"),
+    FindingReason.CRITICAL_FAILED: _l("the answer fails the control"),
+    FindingReason.CRITICAL_UNANSWERED: _l("not answered"),
+    FindingReason.CRITICAL_EVIDENCE_MISSING: _l("claimed without the required evidence"),
     Role.ADMIN: _l("Administrator"),
     Role.PROCUREMENT: _l("Procurement"),
     Role.MANAGER: _l("Manager"),

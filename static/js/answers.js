@@ -143,7 +143,8 @@
     saving = true;
     const data = new FormData(form);
     for (const key of Array.from(data.keys())) {
-      if (key.startsWith("f-") || key === "then") data.delete(key);  // files go with "Save"
+      // Files and notes to the reviewer go with "Save": a note is a new comment each time.
+      if (key.startsWith("f-") || key.startsWith("n-") || key === "then") data.delete(key);
     }
     fieldsets.filter((f) => f.hidden).forEach(function (f) {
       data.delete("q-" + f.dataset.question);

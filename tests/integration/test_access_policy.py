@@ -43,6 +43,8 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "audit.export": ("GET", "/admin/audit/export.csv", {Role.ADMIN}),
     "assessments.send": ("GET", "/assessments/new/{vendor}", EDITORS),
     "assessments.detail": ("GET", "/assessments/{assessment}", INTERNAL),
+    "review.sheet": ("GET", "/assessments/{assessment}/review", INTERNAL),
+    "review.act": ("POST", "/assessments/{assessment}/review/accept-pending", EDITORS),
     "assessments.invitation": ("POST", "/assessments/invitations/{invitation}/revoke", EDITORS),
     "partner.open_invitation": ("GET", "/invite/not-a-real-token", ANYONE),
     "partner.accept_invitation": ("GET", "/invite/accept", ANYONE),

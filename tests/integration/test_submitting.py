@@ -67,19 +67,19 @@ def test_a_complete_questionnaire_is_submitted_locked_and_receipted(client, evid
 
 
 def test_the_digest_changes_with_any_answer(client, evidence_setup, db_session, app):
-    from vendorrisk.assessments import answering
+    from vendorrisk.assessments import answering, submitting
 
     _firm, sent, partner, _folder = evidence_setup
     login(client, partner.email)
     upload(client, sent.id, {"policy": ("policy.pdf", PDF)}, {"staff-ndas": "no"})
     with app.test_request_context():
         questionnaire = answering.questionnaire_of(sent)
-        first = answering.submitted_content(db_session, sent, questionnaire)
+        first = submitting.submitted_content(db_session, sent, questionnaire)
     page = client.get(f"/partner/assessments/{sent.id}/policies").get_data(as_text=True)
     version = re.search(r'name="v-staff-ndas" value="(\d+)"', page).group(1)
     client.post(f"/partner/assessments/{sent.id}/policies", data={
         "csrf_token": csrf_token(client, f"/partner/assessments/{sent.id}/policies"),
         "q-staff-ndas": "yes", "v-staff-ndas": version})
     with app.test_request_context():
-        second = answering.submitted_content(db_session, sent, questionnaire)
+        second = submitting.submitted_content(db_session, sent, questionnaire)
     assert first != second

@@ -5,7 +5,6 @@ Every lookup is scoped by the partner's firm; an assessment of another firm does
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -17,9 +16,10 @@ from vendorrisk.assessments import evidence
 from vendorrisk.assessments.models import (
     Answer,
     AnswerChange,
+    AnswerReview,
     Assessment,
     AssessmentStatus,
-    Submission,
+    ReviewState,
 )
 from vendorrisk.assessments.service import load_version
 from vendorrisk.audit import service as audit
@@ -28,6 +28,7 @@ from vendorrisk.errors import DomainError, NotFound
 from vendorrisk.questionnaires import answers as rules
 from vendorrisk.questionnaires.schema import Questionnaire, Section
 
+# The partner's turn: filling in, or answering a clarification request.
 EDITABLE = frozenset({AssessmentStatus.SENT, AssessmentStatus.IN_PROGRESS,
                       AssessmentStatus.RETURNED})
 
@@ -43,10 +44,9 @@ def partner_assessment(session: Session, vendor_id: int, assessment_id: int) -> 
     return assessment
 
 
-def stored(answer: Answer) -> rules.StoredAnswer:
-    value = json.loads(answer.value_json)
-    return rules.StoredAnswer(tuple(value) if isinstance(value, list) else value,
-                              answer.not_applicable)
+def stored(answer: Answer | AnswerChange) -> rules.StoredAnswer:
+    """An answer row, or one version from its history, as the rules see it."""
+    return rules.from_json(json.loads(answer.value_json), answer.not_applicable)
 
 
 def answers_of(session: Session, assessment_id: int) -> dict[str, Answer]:
@@ -58,6 +58,40 @@ def given(answers: dict[str, Answer]) -> dict[str, rules.StoredAnswer]:
     """The answers that say something (a cleared answer keeps its row for its history)."""
     result = {qid: stored(answer) for qid, answer in answers.items()}
     return {qid: a for qid, a in result.items() if a.value is not None or a.not_applicable}
+
+
+def reviews_of(session: Session, assessment_id: int) -> dict[str, AnswerReview]:
+    rows = session.scalars(select(AnswerReview).where(AnswerReview.assessment_id == assessment_id))
+    return {review.question_id: review for review in rows}
+
+
+def is_current(review: AnswerReview | None, answer: Answer | None) -> bool:
+    """A reviewer's verdict counts only for the answer version it was given on."""
+    return review is not None and review.answer_version == (answer.version if answer else None)
+
+
+def flagged_for_clarification(session: Session, assessment_id: int) -> frozenset[str]:
+    rows, reviews = answers_of(session, assessment_id), reviews_of(session, assessment_id)
+    return frozenset(qid for qid, review in reviews.items()
+                     if review.state == ReviewState.CLARIFICATION_REQUESTED
+                     and is_current(review, rows.get(qid)))
+
+
+def reopened_questions(session: Session, assessment_id: int) -> frozenset[str]:
+    return frozenset(session.scalars(select(AnswerReview.question_id).where(
+        AnswerReview.assessment_id == assessment_id, AnswerReview.reopened.is_(True))))
+
+
+def editable_questions(session: Session, assessment: Assessment,
+                       questionnaire: Questionnaire) -> frozenset[str]:
+    """What the partner may change now: everything while filling in; once returned for
+    clarification, exactly the reopened questions and the follow-ups that hang on them;
+    otherwise nothing."""
+    if assessment.status == AssessmentStatus.RETURNED:
+        return rules.with_dependents(questionnaire, reopened_questions(session, assessment.id))
+    if assessment.status in EDITABLE:
+        return frozenset(q.id for q in questionnaire.questions)
+    return frozenset()
 
 
 @dataclass(frozen=True)
@@ -95,13 +129,15 @@ def save_section(session: Session, actor: Actor, assessment: Assessment,
                  submitted: dict[str, Submitted]) -> SaveResult:
     """Save what changed in one section. Bad input and stale saves are reported per question
     and saved nothing for that question; every other question is saved."""
-    if assessment.status not in EDITABLE:
+    editable = editable_questions(session, assessment, questionnaire)
+    if not editable:
         raise DomainError("This questionnaire was submitted and can no longer be changed.")
     current = answers_of(session, assessment.id)
     answered = given(current)  # kept in step with what this save records, below
     result = SaveResult()
     for question in section.questions:
-        if question.id not in submitted or question.type == "evidence":
+        if question.id not in submitted or question.type == "evidence" or \
+                question.id not in editable:
             continue
         # Same rule as the page and submission: what earlier answers hide is not saved.
         if question.id not in rules.visible_questions(questionnaire, answered):
@@ -137,65 +173,6 @@ def save_section(session: Session, actor: Actor, assessment: Assessment,
 
 def questionnaire_of(assessment: Assessment) -> Questionnaire:
     return load_version(assessment.questionnaire_version)
-
-
-ATTESTATION = ("I confirm that these answers and the attached evidence are true and complete to "
-               "the best of my knowledge, and that I am authorised to give them on behalf of "
-               "{firm}. / 本人确认上述回答及所附证明材料真实、完整，"
-               "并确认本人有权代表{firm}作出答复。")
-
-
-def missing_items(session: Session, assessment: Assessment,
-                  questionnaire: Questionnaire) -> list[rules.Missing]:
-    files = evidence.files_of(session, assessment.id)
-    return rules.missing(questionnaire, given(answers_of(session, assessment.id)),
-                         frozenset(files))
-
-
-def submitted_content(session: Session, assessment: Assessment,
-                      questionnaire: Questionnaire) -> dict[str, object]:
-    """Exactly what is submitted: the visible answers and the files' digests, canonical."""
-    answers = given(answers_of(session, assessment.id))
-    visible = rules.visible_questions(questionnaire, answers)
-    files = evidence.files_of(session, assessment.id)
-    return {
-        "assessment": assessment.id,
-        "questionnaire": assessment.questionnaire_version.content_hash,
-        "answers": {qid: {"value": list(a.value) if isinstance(a.value, tuple) else a.value,
-                          "not_applicable": a.not_applicable}
-                    for qid, a in sorted(answers.items()) if qid in visible},
-        "evidence": {qid: sorted(f.sha256 for f in items)
-                     for qid, items in sorted(files.items()) if qid in visible},
-    }
-
-
-def submit(session: Session, actor: Actor, assessment: Assessment, questionnaire: Questionnaire,
-           *, name: str, position: str) -> Submission:
-    if assessment.status not in EDITABLE:
-        raise DomainError("This questionnaire was already submitted.")
-    if not name.strip() or not position.strip():
-        raise DomainError("Give your name and position for the attestation.")
-    if missing_items(session, assessment, questionnaire):
-        raise DomainError("Some required answers or files are still missing.")
-    content = submitted_content(session, assessment, questionnaire)
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    submission = Submission(
-        assessment_id=assessment.id, submitted_at=clock.now(), submitted_by_id=actor.user_id,
-        attested_name=name.strip()[:200], attested_position=position.strip()[:200],
-        statement=ATTESTATION.format(firm=assessment.vendor.name),
-        digest=hashlib.sha256(canonical.encode("utf-8")).hexdigest(), content_json=canonical)
-    session.add(submission)
-    assessment.status = AssessmentStatus.SUBMITTED
-    session.flush()
-    audit.record(session, actor, "assessment.submit", object_type="assessment",
-                 object_id=assessment.id, details={"submission_id": submission.id,
-                                                   "digest": submission.digest})
-    return submission
-
-
-def latest_submission(session: Session, assessment_id: int) -> Submission | None:
-    return session.scalar(select(Submission).where(Submission.assessment_id == assessment_id)
-                          .order_by(Submission.id.desc()).limit(1))
 
 
 def overall_progress(session: Session, assessment: Assessment) -> rules.Progress:

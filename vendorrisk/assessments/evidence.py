@@ -135,7 +135,8 @@ def store(session: Session, actor: Actor, storage: Storage, assessment: Assessme
 
 def files_of(session: Session, assessment_id: int) -> dict[str, list[EvidenceFile]]:
     rows = session.scalars(select(EvidenceFile).where(
-        EvidenceFile.assessment_id == assessment_id, EvidenceFile.removed_at.is_(None))
+        EvidenceFile.assessment_id == assessment_id, EvidenceFile.removed_at.is_(None),
+        EvidenceFile.finding_id.is_(None))
         .order_by(EvidenceFile.id))
     grouped: dict[str, list[EvidenceFile]] = {}
     for row in rows:

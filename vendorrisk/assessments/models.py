@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vendorrisk.accounts.models import User
 from vendorrisk.clock import now
 from vendorrisk.db import Base, UTCDateTime, str_enum
+from vendorrisk.vendors.domain import RiskTier
 from vendorrisk.vendors.models import Contact, Vendor
 
 
@@ -17,7 +19,8 @@ class AssessmentStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
-    RETURNED = "returned"
+    RETURNED = "returned"  # to the partner, with questions reopened for clarification
+    REVIEWED = "reviewed"  # every answer reviewed: waiting for a manager's decision
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
@@ -62,6 +65,15 @@ class Assessment(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The score of the latest submission (recomputed as reviewers accept answers), kept here so
+    # lists and the portfolio dashboard read it without re-scoring every assessment.
+    score: Mapped[float | None] = mapped_column(Float)
+    confidence_percent: Mapped[float | None] = mapped_column(Float)
+    residual_risk: Mapped[RiskTier | None] = mapped_column(str_enum(RiskTier), index=True)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     vendor: Mapped[Vendor] = relationship(lazy="raise")
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship(lazy="raise")
@@ -139,6 +151,8 @@ class EvidenceFile(Base):
     storage_name: Mapped[str] = mapped_column(String(64), unique=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    # Set when the file backs a partner's response to a finding rather than an answer.
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"), index=True)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -159,3 +173,118 @@ class Submission(Base):
     statement: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical submitted content
     content_json: Mapped[str] = mapped_column(Text)  # exactly what the digest covers
+
+
+class ReviewState(StrEnum):
+    ACCEPTED = "accepted"
+    CLARIFICATION_REQUESTED = "clarification_requested"
+
+
+class AnswerReview(Base):
+    """A reviewer's verdict on one answer of one assessment.
+
+    It applies to the answer version it names: once the partner changes that answer (after a
+    clarification request) the verdict is stale and the answer is reviewed again. An acceptance
+    carried over from an earlier assessment, where the answer has not changed since, names it.
+    """
+
+    __tablename__ = "answer_review"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    state: Mapped[ReviewState] = mapped_column(str_enum(ReviewState))
+    answer_version: Mapped[int | None] = mapped_column(Integer)  # None: there was no answer
+    carried_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"),
+                                                             index=True)
+    # Returned to the partner with this question open to change, until the next submission.
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class FindingSeverity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(FindingSeverity).index(self)
+
+
+class FindingStatus(StrEnum):
+    OPEN = "open"
+    RESPONDED = "responded"  # the partner sent a remediation plan; the reviewer's turn
+    CLOSED = "closed"
+
+
+class Finding(Base):
+    """A gap to remediate: raised by scoring (a failed critical control) or by a reviewer."""
+
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
+    question_id: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(10))  # scoring | reviewer
+    code: Mapped[str] = mapped_column(String(40), default="")  # why scoring raised it
+    severity: Mapped[FindingSeverity] = mapped_column(str_enum(FindingSeverity), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    remediation: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    status: Mapped[FindingStatus] = mapped_column(str_enum(FindingStatus), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+
+    vendor: Mapped[Vendor] = relationship(lazy="raise")
+
+
+class ReviewComment(Base):
+    """A comment on an answer, a finding or the whole assessment.
+
+    ``internal`` comments are for the company's reviewers only and never reach a partner page,
+    email or export; a partner's own comments are never internal.
+    """
+
+    __tablename__ = "review_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    question_id: Mapped[str | None] = mapped_column(String(100))
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"), index=True)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    author: Mapped[User | None] = relationship(lazy="raise")
+
+
+class DecisionOutcome(StrEnum):
+    APPROVED = "approved"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions"
+    REJECTED = "rejected"
+
+
+class Decision(Base):
+    """A manager's decision on a reviewed assessment, with the score it was taken on."""
+
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), unique=True)
+    outcome: Mapped[DecisionOutcome] = mapped_column(str_enum(DecisionOutcome))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    residual_risk: Mapped[RiskTier | None] = mapped_column(str_enum(RiskTier))
+    conditions_json: Mapped[str] = mapped_column(Text, default="[]")  # the open findings' ids

@@ -26,11 +26,11 @@ from werkzeug.wrappers import Response
 from vendorrisk import csrf, db
 from vendorrisk.accounts.roles import Role
 from vendorrisk.accounts.views import begin_session
-from vendorrisk.assessments import answering, evidence
+from vendorrisk.assessments import answering, evidence, review, submitting
 from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.files_web import attachment, storage
 from vendorrisk.assessments.forms import AcceptInvitationForm, SubmitForm
-from vendorrisk.assessments.models import Assessment
+from vendorrisk.assessments.models import Assessment, AssessmentStatus
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.questionnaires import answers as rules
@@ -141,6 +141,7 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
         _store_uploads(found, questionnaire, current_section, result)
         if _wants_json():
             return _save_report(found, questionnaire, result)
+        _store_notes(found, questionnaire, current_section, result)
         if not result.errors and not result.conflicts:
             flash(_("Saved."), "info")
             target = request.form.get("then") or current_section.id
@@ -177,7 +178,11 @@ def section(assessment_id: int, section_id: str) -> str | Response | tuple[str, 
                           for s in questionnaire.sections},
         next_section=questionnaire.sections[index + 1] if index + 1 < len(
             questionnaire.sections) else None,
-        not_applicable=rules.NOT_APPLICABLE, editable=found.status in answering.EDITABLE,
+        not_applicable=rules.NOT_APPLICABLE,
+        editable=answering.editable_questions(db.session(), found, questionnaire),
+        comments=review.partner_comments(db.session(), found.id),
+        returned=found.status == AssessmentStatus.RETURNED,
+        flagged=answering.reopened_questions(db.session(), found.id),
         conditions={q.id: conditions.to_json(q.condition) for q in current_section.questions
                     if q.condition is not None},
         known=[[qid, questionnaire.question(qid).type, rules.form_values(a)]  # type: ignore[union-attr]
@@ -190,13 +195,12 @@ def _store_uploads(assessment: Assessment, questionnaire: Questionnaire, section
                    result: answering.SaveResult) -> None:
     """Files sent with the section, each checked on its own; a refused one is reported on its
     question and the rest of the save stands."""
-    if assessment.status not in answering.EDITABLE:
-        return
+    editable = answering.editable_questions(db.session(), assessment, questionnaire)
     visible = rules.visible_questions(
         questionnaire, answering.given(answering.answers_of(db.session(), assessment.id)))
     for question in section.questions:
-        if question.id not in visible or not (question.type == "evidence"
-                                               or question.requires_evidence):
+        if question.id not in visible or question.id not in editable or not (
+                question.type == "evidence" or question.requires_evidence):
             continue
         for upload in request.files.getlist(f"f-{question.id}"):
             if not upload or not upload.filename:
@@ -206,6 +210,20 @@ def _store_uploads(assessment: Assessment, questionnaire: Questionnaire, section
                                question.id, upload.filename, upload.stream)
             except DomainError as error:
                 result.errors[question.id] = error.message
+
+
+def _store_notes(assessment: Assessment, questionnaire: Questionnaire, section: Section,
+                 result: answering.SaveResult) -> None:
+    """Notes to the reviewer on reopened questions; a refused one is reported on its question."""
+    for question in section.questions:
+        note = request.form.get(f"n-{question.id}", "")
+        if not note.strip():
+            continue
+        try:
+            review.add_partner_note(db.session(), current_actor(), assessment, questionnaire,
+                                    question.id, note)
+        except DomainError as error:
+            result.errors[question.id] = error.message
 
 
 @bp.route("/partner/evidence/<int:evidence_id>")
@@ -223,11 +241,11 @@ def remove(evidence_id: int) -> Response:
                                          item.assessment_id)
     if not PostForm().validate_on_submit():
         abort(400)
-    if found.status not in answering.EDITABLE:
-        raise DomainError(_("This questionnaire was submitted and can no longer be changed."))
+    questionnaire = answering.questionnaire_of(found)
+    if item.question_id not in answering.editable_questions(db.session(), found, questionnaire):
+        raise DomainError(_("This answer is locked and its files can no longer be changed."))
     evidence.remove(db.session(), current_actor(), storage(), item)
     flash(_("File removed."), "info")
-    questionnaire = answering.questionnaire_of(found)
     section_id = questionnaire.question(item.question_id).section_id  # type: ignore[union-attr]
     return redirect(url_for("partner.section", assessment_id=found.id, section_id=section_id))
 
@@ -239,13 +257,13 @@ def submit(assessment_id: int) -> str | Response:
     if found.status not in answering.EDITABLE:
         return redirect(url_for("partner.receipt", assessment_id=found.id))
     questionnaire = answering.questionnaire_of(found)
-    missing = answering.missing_items(db.session(), found, questionnaire)
+    missing = submitting.missing_items(db.session(), found, questionnaire)
     form = SubmitForm()
     if not form.is_submitted():
         form.name.data = current_user.name
     if not missing and form.validate_on_submit():
         try:
-            answering.submit(db.session(), current_actor(), found, questionnaire,
+            submitting.submit(db.session(), current_actor(), found, questionnaire,
                              name=form.name.data or "", position=form.position.data or "")
         except DomainError as error:
             db.rollback_if_open()
@@ -254,21 +272,20 @@ def submit(assessment_id: int) -> str | Response:
             return redirect(url_for("partner.receipt", assessment_id=found.id))
     return render_template("partner/submit.html", assessment=found, questionnaire=questionnaire,
                            missing=missing, form=form, language=_language(questionnaire),
-                           statement=answering.ATTESTATION.format(firm=found.vendor.name))
+                           statement=submitting.ATTESTATION.format(firm=found.vendor.name))
 
 
 @bp.route("/partner/assessments/<int:assessment_id>/receipt")
 @roles(Role.PARTNER)
 def receipt(assessment_id: int) -> str | Response:
     found = answering.partner_assessment(db.session(), current_user.vendor_id, assessment_id)
-    submission = answering.latest_submission(db.session(), found.id)
+    submission = submitting.latest_submission(db.session(), found.id)
     if submission is None:
         return redirect(url_for("partner.assessment", assessment_id=found.id))
     questionnaire = answering.questionnaire_of(found)
     language = _language(questionnaire)
     content = json.loads(submission.content_json)
-    answered = {qid: rules.StoredAnswer(tuple(a["value"]) if isinstance(a["value"], list)
-                                        else a["value"], a["not_applicable"])
+    answered = {qid: rules.from_json(a["value"], a["not_applicable"])
                 for qid, a in content["answers"].items()}
     files = evidence.files_of(db.session(), found.id)
     rows = [(q, rules.display(q, answered.get(q.id), language, "", _("Not applicable")))

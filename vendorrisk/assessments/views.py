@@ -16,6 +16,7 @@ from vendorrisk.assessments import evidence
 from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.files_web import attachment, storage
 from vendorrisk.assessments.forms import SendForm
+from vendorrisk.assessments.models import AssessmentStatus
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.security.policy import roles
@@ -71,7 +72,8 @@ def send(vendor_id: int) -> str | Response:
 def detail(assessment_id: int) -> str:
     assessment = assessments.get_assessment(db.session(), assessment_id)
     return render_template("assessments/detail.html", assessment=assessment,
-                           state=assessments.invitation_state, now=clock.now(), form=PostForm())
+                           state=assessments.invitation_state, now=clock.now(), form=PostForm(),
+                           Status=AssessmentStatus)
 
 
 @bp.route("/invitations/<int:invitation_id>/<any(revoke, resend):action>", methods=["POST"])

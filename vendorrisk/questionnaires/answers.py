@@ -31,6 +31,12 @@ class InvalidAnswer(ValueError):
     """The partner's input does not fit the question; the message says how to fix it."""
 
 
+def from_json(value: object, not_applicable: bool) -> StoredAnswer:
+    """An answer as stored in JSON (a list for several options) back in its Python shape."""
+    return StoredAnswer(tuple(value) if isinstance(value, list) else value,  # type: ignore[arg-type]
+                        not_applicable)
+
+
 def parse(question: Question, raw: list[str]) -> StoredAnswer | None:
     """Turn the form's raw strings into an answer; None means "no answer" (left blank)."""
     values = [item.strip() for item in raw if item.strip()]
@@ -123,6 +129,17 @@ def visible_questions(questionnaire: Questionnaire,
             if answer is not None:
                 known[question.id] = _condition_value(answer)
     return frozenset(visible)
+
+
+def with_dependents(questionnaire: Questionnaire, question_ids: frozenset[str]) -> frozenset[str]:
+    """The questions given and every question whose ``show_if`` depends on one of them, however
+    indirectly: reopening an answer must reopen the follow-ups it may reveal."""
+    result = set(question_ids)
+    for question in questionnaire.questions:  # a condition names earlier questions only
+        if question.condition is not None and \
+                set(conditions.references(question.condition)) & result:
+            result.add(question.id)
+    return frozenset(result)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -46,6 +47,11 @@ class Vendor(Base):
     tier_points: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[VendorStatus] = mapped_column(str_enum(VendorStatus), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # The latest decided assessment's result, kept here (by the decision) so the portfolio
+    # dashboard groups firms in one query instead of finding each firm's latest assessment.
+    residual_risk: Mapped[RiskTier | None] = mapped_column(str_enum(RiskTier), index=True)
+    control_score: Mapped[float | None] = mapped_column(Float)
+    last_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,199 @@
+"""A reviewer goes through a submission: score, clarification round trip, acceptance, completion."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token, login
+from vendorrisk.accounts.roles import Role
+from vendorrisk.assessments.models import AnswerReview, Assessment, AssessmentStatus
+from vendorrisk.audit.models import AuditEvent
+from vendorrisk.vendors.domain import RiskTier
+
+QUESTIONNAIRE = """\
+id: review-test
+version: "1.0.0"
+languages: [en]
+title: Review test
+sections:
+  - id: basics
+    title: Basics
+    questions:
+      - id: nda
+        type: yes_no
+        critical: true
+        weight: 3
+        text: Do you sign an NDA with every client
+      - id: nda-years
+        type: single_choice
+        show_if: nda == 'yes'
+        text: How long does confidentiality last
+        options:
+          - {id: ends, text: Ends with the engagement, score: 0}
+          - {id: forever, text: Indefinitely, score: 100}
+      - id: encryption
+        type: yes_no
+        text: Do you encrypt laptops
+      - id: notes
+        type: text
+        required: false
+        text: Anything else
+"""
+SECTION = "basics"
+
+
+def save(client, assessment_id: int, answers: dict[str, str], notes: dict[str, str] | None = None):
+    """Fill in the section page as the partner's browser would (without JavaScript)."""
+    path = f"/partner/assessments/{assessment_id}/{SECTION}"
+    page = client.get(path).get_data(as_text=True)
+    versions = dict(re.findall(r'name="v-([\w-]+)" value="(\d*)"', page))
+    data = {"csrf_token": csrf_token(client, path)}
+    for qid, value in answers.items():
+        data[f"q-{qid}"], data[f"v-{qid}"] = value, versions.get(qid, "")
+    for qid, note in (notes or {}).items():
+        data[f"n-{qid}"] = note
+    return client.post(path, data=data)
+
+
+def submit(client, assessment_id: int):
+    path = f"/partner/assessments/{assessment_id}/submit"
+    return client.post(path, data={"csrf_token": csrf_token(client, path), "name": "李娜",
+                                   "position": "Partner", "confirm": "y"})
+
+
+def act(client, assessment_id: int, action: str, **form):
+    sheet = f"/assessments/{assessment_id}/review"
+    return client.post(f"{sheet}/{action}", data={"csrf_token": csrf_token(client, sheet), **form})
+
+
+@pytest.fixture
+def submitted(app, db_session, partner_with, make_user):
+    """A firm (high inherent tier) that answered NDA "no" and encryption "yes", and submitted;
+    a signed-in partner client and a signed-in procurement reviewer."""
+    firm, sent, partner = partner_with(QUESTIONNAIRE)
+    firm.tier = RiskTier.HIGH
+    db_session.commit()
+    partner_client = app.test_client()
+    login(partner_client, partner.email)
+    assert save(partner_client, sent.id, {"nda": "no", "encryption": "yes"}).status_code == 302
+    assert submit(partner_client, sent.id).status_code == 302
+    reviewer = app.test_client()
+    login(reviewer, make_user(Role.PROCUREMENT).email)
+    return sent, partner_client, reviewer
+
+
+def status_of(db_session, assessment_id: int) -> Assessment:
+    db_session.expire_all()
+    return db_session.get(Assessment, assessment_id)
+
+
+def test_submitting_scores_the_assessment(db_session, submitted):
+    sent, _partner, _reviewer = submitted
+    stored = status_of(db_session, sent.id)
+    # nda "no" (weight 3) scores 0 and encryption "yes" 100: (0*3 + 100) / 4 = 25, below the cap.
+    assert stored.status == AssessmentStatus.SUBMITTED and stored.score == 25
+    assert stored.residual_risk == RiskTier.CRITICAL  # high tier x poor controls
+    assert stored.confidence_percent == 0  # nothing evidenced or accepted yet
+
+
+def test_the_reviewer_sees_the_score_and_what_cost_it(submitted):
+    sent, _partner, reviewer = submitted
+    page = reviewer.get(f"/assessments/{sent.id}/review").get_data(as_text=True)
+    assert "25" in page and "/ 100" in page
+    assert "What cost the most points" in page
+    assert "Failed critical controls" in page and "the answer fails the control" in page
+    assert "Confidence" in page and "Critical" in page  # residual risk
+
+
+def test_a_clarification_round_trip_reopens_exactly_the_questions_concerned(
+        db_session, submitted):
+    sent, partner, reviewer = submitted
+    act(reviewer, sent.id, "clarify", question="nda",
+        body="Your engagement letter has a confidentiality clause; is that not an NDA?")
+    act(reviewer, sent.id, "comment", question="nda", body="Looks like a misread", internal="1")
+    assert status_of(db_session, sent.id).status == AssessmentStatus.UNDER_REVIEW
+    response = act(reviewer, sent.id, "return")
+    assert response.status_code == 302
+    assert status_of(db_session, sent.id).status == AssessmentStatus.RETURNED
+
+    page = partner.get(f"/partner/assessments/{sent.id}/{SECTION}").get_data(as_text=True)
+    assert "is that not an NDA?" in page  # the question for the partner
+    assert "Looks like a misread" not in page  # never the internal comment
+    assert re.search(r'name="q-nda" value="yes"\s*>', page)  # open: not disabled
+    assert re.search(r'name="q-encryption" value="yes" checked\s+disabled', page)
+
+    # Changing a question that was not reopened is ignored; the reopened one and the follow-up
+    # it reveals are saved, with a note for the reviewer.
+    save(partner, sent.id, {"encryption": "no"})
+    save(partner, sent.id, {"nda": "yes"})
+    save(partner, sent.id, {"nda-years": "forever"},
+         notes={"nda-years": "Clause 12 of our engagement letter survives termination."})
+    assert submit(partner, sent.id).status_code == 302
+    resubmitted = status_of(db_session, sent.id)
+    assert resubmitted.status == AssessmentStatus.SUBMITTED
+    assert resubmitted.score == 100  # nda 100 x3, encryption still 100
+
+    sheet = reviewer.get(f"/assessments/{sent.id}/review").get_data(as_text=True)
+    assert "Changed since the last verdict" in sheet
+    assert "History (2 versions)" in sheet
+    assert "Clause 12 of our engagement letter" in sheet and "from the partner" in sheet
+    assert "Looks like a misread" in sheet and "internal" in sheet
+
+
+def test_accepting_everything_completes_the_review(db_session, submitted):
+    sent, _partner, reviewer = submitted
+    response = act(reviewer, sent.id, "complete")
+    assert "not accepted yet" in reviewer.get(response.headers["Location"]).get_data(
+        as_text=True)
+    act(reviewer, sent.id, "accept-pending")
+    states = {r.question_id: r.state for r in db_session.scalars(
+        select(AnswerReview).where(AnswerReview.assessment_id == sent.id))}
+    assert set(states) == {"nda", "encryption", "notes"}  # every visible question
+    assert status_of(db_session, sent.id).confidence_percent == 100
+    act(reviewer, sent.id, "complete")
+    done = status_of(db_session, sent.id)
+    assert done.status == AssessmentStatus.REVIEWED and done.reviewed_at is not None
+    actions = set(db_session.scalars(select(AuditEvent.action)))
+    assert {"answer.accept", "assessment.review_complete"} <= actions
+
+
+def test_returning_needs_a_question_to_clarify(submitted):
+    sent, _partner, reviewer = submitted
+    response = act(reviewer, sent.id, "return")
+    page = reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ask for clarification on at least one answer" in page
+
+
+def test_a_clarification_needs_a_comment_and_a_real_question(db_session, submitted):
+    sent, _partner, reviewer = submitted
+    act(reviewer, sent.id, "clarify", question="nda", body="   ")
+    assert "Write the comment first" in reviewer.get(
+        f"/assessments/{sent.id}/review").get_data(as_text=True)
+    act(reviewer, sent.id, "clarify", question="nda-years", body="?")  # hidden: nda is "no"
+    assert "No such question in this assessment" in reviewer.get(
+        f"/assessments/{sent.id}/review").get_data(as_text=True)
+    assert status_of(db_session, sent.id).status == AssessmentStatus.SUBMITTED
+
+
+def test_managers_read_the_review_but_cannot_act(app, make_user, submitted):
+    sent, _partner, _reviewer = submitted
+    manager = app.test_client()
+    login(manager, make_user(Role.MANAGER).email)
+    page = manager.get(f"/assessments/{sent.id}/review")
+    assert page.status_code == 200 and "Request clarification" not in page.get_data(as_text=True)
+    sheet = f"/assessments/{sent.id}/review"
+    assert manager.post(f"{sheet}/accept-pending",
+                        data={"csrf_token": csrf_token(manager, sheet)}).status_code == 403
+
+
+def test_a_draft_or_unsubmitted_assessment_cannot_be_reviewed(app, db_session, partner_with,
+                                                             make_user):
+    _firm, sent, _partner = partner_with(QUESTIONNAIRE)
+    reviewer = app.test_client()
+    login(reviewer, make_user(Role.PROCUREMENT).email)
+    response = act(reviewer, sent.id, "accept-pending")
+    assert "Only a submitted assessment can be reviewed" in reviewer.get(
+        response.headers["Location"]).get_data(as_text=True)
