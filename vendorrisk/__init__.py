@@ -104,6 +104,8 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from vendorrisk.accounts.views import bp as accounts_bp
     from vendorrisk.accounts.views import users_bp
+    from vendorrisk.assessments.finding_views import bp as findings_bp
+    from vendorrisk.assessments.finding_views import partner_bp as partner_findings_bp
     from vendorrisk.assessments.partner_views import bp as partner_bp
     from vendorrisk.assessments.review_views import bp as review_bp
     from vendorrisk.assessments.views import bp as assessments_bp
@@ -113,8 +115,9 @@ def _register_blueprints(app: Flask) -> None:
     from vendorrisk.scheduling.views import bp as jobs_bp
     from vendorrisk.vendors.views import bp as vendors_bp
 
-    for blueprint in (accounts_bp, users_bp, assessments_bp, audit_bp, dashboard_bp, jobs_bp,
-                      mailbox_bp, partner_bp, review_bp, vendors_bp):
+    for blueprint in (accounts_bp, users_bp, assessments_bp, audit_bp, dashboard_bp,
+                      findings_bp, jobs_bp, mailbox_bp, partner_bp, partner_findings_bp,
+                      review_bp, vendors_bp):
         app.register_blueprint(blueprint)
 
 

@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import TEST_ACTOR, login
 from vendorrisk.accounts.roles import Role
 from vendorrisk.assessments import evidence
+from vendorrisk.assessments.models import Finding, FindingSeverity, FindingStatus
 from vendorrisk.mail import service as mail
 from vendorrisk.security.policy import policy_for
 from vendorrisk.vendors import service as vendors
@@ -45,6 +46,11 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "assessments.detail": ("GET", "/assessments/{assessment}", INTERNAL),
     "review.sheet": ("GET", "/assessments/{assessment}/review", INTERNAL),
     "review.act": ("POST", "/assessments/{assessment}/review/accept-pending", EDITORS),
+    "review.decide": ("POST", "/assessments/{assessment}/decide", {Role.ADMIN, Role.MANAGER}),
+    "findings.raise_": ("POST", "/findings/new/{assessment}", EDITORS),
+    "findings.detail": ("GET", "/findings/{finding}", INTERNAL),
+    "findings.act": ("POST", "/findings/{finding}/comment", EDITORS),
+    "partner_findings.respond": ("GET", "/partner/findings/{finding}", {Role.PARTNER}),
     "assessments.invitation": ("POST", "/assessments/invitations/{invitation}/revoke", EDITORS),
     "partner.open_invitation": ("GET", "/invite/not-a-real-token", ANYONE),
     "partner.accept_invitation": ("GET", "/invite/accept", ANYONE),
@@ -116,6 +122,10 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
         item = evidence.store(db_session, TEST_ACTOR, evidence.Storage(tmp_path, 1024),
                               own_assessment, "nda", "policy.pdf", io.BytesIO(b"%PDF-1.7 x"))
         db_session.commit()
+        finding = Finding(assessment_id=own_assessment.id, vendor_id=vendor.id, source="reviewer",
+                          severity=FindingSeverity.LOW, title="t", status=FindingStatus.OPEN)
+        db_session.add(finding)
+        db_session.commit()
         target_user = make_user(Role.MANAGER)
         email = mail.enqueue(db_session, kind="test", to="x@example.com", subject="s", body="b")
         db_session.commit()
@@ -127,7 +137,8 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
         url = path.format(vendor=vendor.id, user=target_user.id, contact=contact.id,
                           email=email.id, assessment=assessment.id,
                           invitation=assessment.invitations[0].id,
-                          own_assessment=own_assessment.id, evidence=item.id)
+                          own_assessment=own_assessment.id, evidence=item.id,
+                          finding=finding.id)
         response = client.open(url, method=method)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True

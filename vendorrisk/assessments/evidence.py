@@ -113,7 +113,8 @@ def check(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
 
 
 def store(session: Session, actor: Actor, storage: Storage, assessment: Assessment,
-          question_id: str, filename: str, stream: BinaryIO) -> EvidenceFile:
+          question_id: str, filename: str, stream: BinaryIO,
+          finding_id: int | None = None) -> EvidenceFile:
     data = stream.read(storage.max_bytes + 1)
     name, content_type = check(filename, data, storage.max_bytes)
     storage_name = secrets.token_hex(20)
@@ -123,12 +124,14 @@ def store(session: Session, actor: Actor, storage: Storage, assessment: Assessme
     evidence = EvidenceFile(
         assessment_id=assessment.id, question_id=question_id, original_name=name,
         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-        storage_name=storage_name, uploaded_by_id=actor.user_id, uploaded_at=clock.now())
+        storage_name=storage_name, uploaded_by_id=actor.user_id, uploaded_at=clock.now(),
+        finding_id=finding_id)
     session.add(evidence)
     session.flush()
     audit.record(session, actor, "evidence.upload", object_type="assessment",
                  object_id=assessment.id, details={"evidence_id": evidence.id,
                                                    "question": question_id,
+                                                   "finding_id": finding_id,
                                                    "sha256": evidence.sha256})
     return evidence
 

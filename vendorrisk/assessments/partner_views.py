@@ -23,10 +23,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from vendorrisk import csrf, db
+from vendorrisk import clock, csrf, db
 from vendorrisk.accounts.roles import Role
 from vendorrisk.accounts.views import begin_session
-from vendorrisk.assessments import answering, evidence, review, submitting
+from vendorrisk.assessments import answering, evidence, findings, review, submitting
 from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.files_web import attachment, storage
 from vendorrisk.assessments.forms import AcceptInvitationForm, SubmitForm
@@ -86,7 +86,9 @@ def accept_invitation() -> str | Response | tuple[str, int]:
 def home() -> str:
     found = assessments.partner_assessments(db.session(), current_user.vendor_id)
     progress = {a.id: answering.overall_progress(db.session(), a) for a in found}
-    return render_template("partner/home.html", assessments=found, progress=progress)
+    return render_template("partner/home.html", assessments=found, progress=progress,
+                           findings=findings.of_vendor(db.session(), current_user.vendor_id),
+                           today=clock.now().date(), is_overdue=findings.is_overdue)
 
 
 def _language(questionnaire: Questionnaire) -> str:

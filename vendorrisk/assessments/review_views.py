@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from vendorrisk import db
+from vendorrisk import clock, db
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
-from vendorrisk.assessments import answering, review
-from vendorrisk.assessments.models import AssessmentStatus
+from vendorrisk.assessments import answering, decisions, findings, review
+from vendorrisk.assessments.models import AssessmentStatus, DecisionOutcome, FindingSeverity
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
+from vendorrisk.labels import label
 from vendorrisk.questionnaires import answers as rules
 from vendorrisk.questionnaires.schema import Questionnaire
 from vendorrisk.security.policy import roles
@@ -41,7 +43,10 @@ def sheet(assessment_id: int) -> str:
             item.question, answering.stored(change), language, _("no answer"),
             _("Not applicable")),
         reviewing=found.assessment.status in review.REVIEWABLE, form=PostForm(),
-        Status=AssessmentStatus)
+        Status=AssessmentStatus, findings=findings.of_assessment(db.session(), assessment_id),
+        severities=list(FindingSeverity), outcomes=list(DecisionOutcome),
+        decision=decisions.decision_of(db.session(), assessment_id), today=clock.now().date(),
+        is_overdue=findings.is_overdue, can_decide=current_user.role in decisions.DECIDERS)
 
 
 def _back(assessment_id: int, question_id: str) -> Response:
@@ -84,3 +89,26 @@ def act(assessment_id: int, action: str) -> Response:
         db.rollback_if_open()
         flash(error.message, "error")
     return _back(assessment_id, question_id)
+
+
+@bp.route("/<int:assessment_id>/decide", methods=["POST"])
+@roles(decisions.DECIDERS)
+def decide(assessment_id: int) -> Response:
+    back = redirect(url_for("review.sheet", assessment_id=assessment_id) + "#decision")
+    if not PostForm().validate_on_submit():
+        flash(_("The form had expired; try again."), "error")
+        return back
+    try:
+        outcome = DecisionOutcome(request.form.get("outcome", ""))
+    except ValueError:
+        flash(_("Choose a decision."), "error")
+        return back
+    try:
+        decisions.decide(db.session(), current_actor(), assessment_id, outcome,
+                         request.form.get("reason", ""))
+    except DomainError as error:
+        db.rollback_if_open()
+        flash(error.message, "error")
+    else:
+        flash(_("Decision recorded: %(outcome)s.", outcome=label(outcome)), "info")
+    return back

@@ -7,6 +7,7 @@ forget it.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -165,6 +166,25 @@ def set_status(session: Session, actor: Actor, vendor_id: int, status: VendorSta
     session.flush()
     audit.record(session, actor, "vendor.status", object_type="vendor", object_id=vendor.id,
                  details={"from": before.value, "to": status.value})
+    return vendor
+
+
+def record_decision(session: Session, actor: Actor, vendor_id: int, status: VendorStatus, *,
+                    residual_risk: RiskTier | None, control_score: float | None,
+                    decided_at: datetime) -> Vendor:
+    """A manager's decision on the firm's assessment: its status and current residual risk."""
+    vendor = get_vendor(session, vendor_id)
+    if vendor.status == VendorStatus.OFFBOARDED:
+        raise DomainError("This firm is offboarded; onboard it again before deciding.")
+    before = vendor.status
+    if status != before and status not in ALLOWED_TRANSITIONS[before]:
+        raise DomainError(f"A firm that is {before.value} cannot become {status.value}.")
+    vendor.status, vendor.residual_risk = status, residual_risk
+    vendor.control_score, vendor.last_decided_at = control_score, decided_at
+    session.flush()
+    if status != before:
+        audit.record(session, actor, "vendor.status", object_type="vendor", object_id=vendor.id,
+                     details={"from": before.value, "to": status.value, "by": "decision"})
     return vendor
 
 

@@ -1,0 +1,231 @@
+"""Findings from scoring and reviewers, the partner's remediation, the manager's decision."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token, login
+from tests.partner_helpers import PDF
+from tests.review_helpers import act, save, submit
+from vendorrisk.accounts.roles import Role
+from vendorrisk.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Decision,
+    EvidenceFile,
+    Finding,
+    FindingSeverity,
+    FindingStatus,
+)
+from vendorrisk.vendors.domain import RiskTier, VendorStatus
+from vendorrisk.vendors.models import Vendor
+
+
+@pytest.fixture
+def uploads(app, tmp_path):
+    previous = app.config["UPLOAD_DIR"]
+    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    yield tmp_path / "uploads"
+    app.config["UPLOAD_DIR"] = previous
+
+
+def findings_of(db_session, assessment_id: int) -> list[Finding]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(Finding).where(Finding.assessment_id == assessment_id)
+                                   .order_by(Finding.id)))
+
+
+def post(client, page: str, action: str, **data):
+    return client.post(action, data={"csrf_token": csrf_token(client, page), **data},
+                       content_type="multipart/form-data")
+
+
+def raise_finding(reviewer, assessment_id: int, **changes):
+    sheet = f"/assessments/{assessment_id}/review"
+    data = {"title": "Laptops are not encrypted", "severity": "high",
+            "description": "Two of five laptops had no disk encryption.",
+            "remediation": "Enable full-disk encryption on every laptop.", "question": "",
+            "due_date": ""}
+    data.update(changes)
+    return post(reviewer, sheet, f"/findings/new/{assessment_id}", **data)
+
+
+def complete_review(reviewer, assessment_id: int) -> None:
+    act(reviewer, assessment_id, "accept-pending")
+    act(reviewer, assessment_id, "complete")
+
+
+def decide(client, assessment_id: int, outcome: str, reason: str = "Meets our bar."):
+    sheet = f"/assessments/{assessment_id}/review"
+    return post(client, sheet, f"/assessments/{assessment_id}/decide", outcome=outcome,
+                reason=reason)
+
+
+def manager_client(app, make_user):
+    client = app.test_client()
+    login(client, make_user(Role.MANAGER).email)
+    return client
+
+
+# --- findings ---------------------------------------------------------------------------------
+
+def test_a_failed_critical_control_raises_a_finding_that_the_answer_later_closes(
+        db_session, submitted, frozen_clock):
+    sent, partner, reviewer = submitted
+    [finding] = findings_of(db_session, sent.id)
+    assert (finding.source, finding.question_id, finding.code) == ("scoring", "nda",
+                                                                   "critical_failed")
+    assert finding.severity == FindingSeverity.CRITICAL and finding.status == FindingStatus.OPEN
+    assert finding.due_date is not None  # 30 days for a critical finding
+    # The partner sees it on its home page.
+    assert finding.title in partner.get("/partner/").get_data(as_text=True)
+
+    act(reviewer, sent.id, "clarify", question="nda", body="Check your engagement letter.")
+    act(reviewer, sent.id, "return")
+    save(partner, sent.id, {"nda": "yes"})
+    save(partner, sent.id, {"nda-years": "forever"})
+    submit(partner, sent.id)
+    [closed] = findings_of(db_session, sent.id)
+    assert closed.status == FindingStatus.CLOSED and closed.closed_at is not None
+
+
+def test_a_reviewer_raises_a_finding_and_the_partner_responds_with_a_plan_and_evidence(
+        db_session, submitted, uploads):
+    sent, partner, reviewer = submitted
+    response = raise_finding(reviewer, sent.id, question="encryption")
+    assert response.status_code == 302
+    finding = findings_of(db_session, sent.id)[-1]
+    assert finding.source == "reviewer" and finding.question_id == "encryption"
+    assert finding.due_date == date.today() + timedelta(days=60)  # high: 60 days by default
+    post(reviewer, f"/findings/{finding.id}", f"/findings/{finding.id}/comment",
+         body="Vendor seemed evasive on site.", internal="1")
+
+    page = partner.get(f"/partner/findings/{finding.id}").get_data(as_text=True)
+    assert "Enable full-disk encryption" in page
+    assert "evasive" not in page  # the internal comment never reaches the partner
+    response = partner.post(f"/partner/findings/{finding.id}", data={
+        "csrf_token": csrf_token(partner, f"/partner/findings/{finding.id}"),
+        "plan": "BitLocker on all laptops by the end of the month.",
+        "files": (io.BytesIO(PDF), "bitlocker-report.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    [responded] = [f for f in findings_of(db_session, sent.id) if f.id == finding.id]
+    assert responded.status == FindingStatus.RESPONDED
+    stored = db_session.scalar(select(EvidenceFile).where(EvidenceFile.finding_id == finding.id))
+    assert stored.original_name == "bitlocker-report.pdf"
+    # The reviewer sees plan and file, and closes the finding; the partner sees why.
+    detail = reviewer.get(f"/findings/{finding.id}").get_data(as_text=True)
+    assert "BitLocker on all laptops" in detail and "bitlocker-report.pdf" in detail
+    post(reviewer, f"/findings/{finding.id}", f"/findings/{finding.id}/close",
+         body="Report shows every laptop encrypted.")
+    assert "Report shows every laptop encrypted" in partner.get(
+        f"/partner/findings/{finding.id}").get_data(as_text=True)
+    post(reviewer, f"/findings/{finding.id}", f"/findings/{finding.id}/reopen",
+         body="Found another laptop.")
+    assert findings_of(db_session, sent.id)[-1].status == FindingStatus.OPEN
+
+
+def test_a_bad_file_in_a_response_keeps_nothing_and_says_why(db_session, submitted, uploads):
+    sent, partner, reviewer = submitted
+    raise_finding(reviewer, sent.id)
+    finding = findings_of(db_session, sent.id)[-1]
+    response = partner.post(f"/partner/findings/{finding.id}", data={
+        "csrf_token": csrf_token(partner, f"/partner/findings/{finding.id}"),
+        "plan": "Here is the proof.",
+        "files": [(io.BytesIO(PDF), "ok.pdf"), (io.BytesIO(b"MZ\x90\x00"), "report.pdf")]},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "does not contain what its name says" in page
+    assert "Here is the proof." in page  # what was typed is shown again
+    assert findings_of(db_session, sent.id)[-1].status == FindingStatus.OPEN
+    assert db_session.scalar(select(EvidenceFile).where(
+        EvidenceFile.finding_id == finding.id)) is None
+    assert not any(path.is_file() for path in uploads.rglob("*"))
+
+
+def test_another_firms_finding_does_not_exist_for_a_partner(app, db_session, submitted,
+                                                            make_vendor, make_user):
+    sent, _partner, reviewer = submitted
+    raise_finding(reviewer, sent.id)
+    finding = findings_of(db_session, sent.id)[-1]
+    stranger = app.test_client()
+    other = make_vendor(name="Another Firm LLP")
+    login(stranger, make_user(Role.PARTNER, vendor_id=other.id).email)
+    assert stranger.get(f"/partner/findings/{finding.id}").status_code == 404
+    assert stranger.post(f"/partner/findings/{finding.id}", data={"plan": "x"}).status_code \
+        in (400, 404)
+
+
+def test_a_finding_needs_a_title_description_and_remediation(db_session, submitted):
+    sent, _partner, reviewer = submitted
+    before = len(findings_of(db_session, sent.id))
+    response = raise_finding(reviewer, sent.id, title="  ")
+    assert "Give the finding&#39;s title" in reviewer.get(response.headers["Location"]).get_data(
+        as_text=True)
+    raise_finding(reviewer, sent.id, due_date="2001-01-01")
+    raise_finding(reviewer, sent.id, due_date="next week")
+    assert len(findings_of(db_session, sent.id)) == before
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+def test_a_manager_cannot_decide_before_the_review_is_complete(app, db_session, submitted,
+                                                               make_user):
+    sent, _partner, _reviewer = submitted
+    manager = manager_client(app, make_user)
+    response = decide(manager, sent.id, "approved_with_conditions")
+    assert "Only a reviewed assessment can be decided" in manager.get(
+        response.headers["Location"]).get_data(as_text=True)
+    assert db_session.scalar(select(Decision)) is None
+
+
+def test_approving_with_conditions_makes_open_findings_conditions_and_activates_the_firm(
+        app, db_session, submitted, make_user):
+    sent, _partner, reviewer = submitted
+    complete_review(reviewer, sent.id)
+    manager = manager_client(app, make_user)
+    refused = decide(manager, sent.id, "approved")  # the NDA finding is open
+    assert "still open" in manager.get(refused.headers["Location"]).get_data(as_text=True)
+    decide(manager, sent.id, "approved_with_conditions",
+           reason="NDA clause to be added to the engagement letter within 30 days.")
+    db_session.expire_all()
+    decision = db_session.scalar(select(Decision))
+    [nda_finding] = findings_of(db_session, sent.id)
+    assert json.loads(decision.conditions_json) == [nda_finding.id]
+    assert decision.score == 25 and decision.residual_risk == RiskTier.CRITICAL
+    assessment = db_session.get(Assessment, sent.id)
+    assert assessment.status == AssessmentStatus.COMPLETED and assessment.decided_at
+    vendor = db_session.get(Vendor, sent.vendor_id)
+    assert vendor.status == VendorStatus.ACTIVE
+    assert (vendor.residual_risk, vendor.control_score) == (RiskTier.CRITICAL, 25)
+    page = manager.get(f"/assessments/{sent.id}/review").get_data(as_text=True)
+    assert "Approved with conditions" in page and "NDA clause to be added" in page
+    again = decide(manager, sent.id, "rejected")
+    assert "Only a reviewed assessment" in manager.get(again.headers["Location"]).get_data(
+        as_text=True)
+
+
+def test_rejecting_suspends_the_firm(app, db_session, submitted, make_user):
+    sent, _partner, reviewer = submitted
+    complete_review(reviewer, sent.id)
+    decide(manager_client(app, make_user), sent.id, "rejected", reason="No NDA practice.")
+    db_session.expire_all()
+    assert db_session.get(Vendor, sent.vendor_id).status == VendorStatus.SUSPENDED
+
+
+def test_procurement_cannot_decide_and_a_reason_is_required(app, db_session, submitted,
+                                                            make_user):
+    sent, _partner, reviewer = submitted
+    complete_review(reviewer, sent.id)
+    assert decide(reviewer, sent.id, "rejected").status_code == 403
+    manager = manager_client(app, make_user)
+    response = decide(manager, sent.id, "rejected", reason="   ")
+    assert "Write the reason" in manager.get(response.headers["Location"]).get_data(
+        as_text=True)
+    assert decide(manager, sent.id, "maybe").status_code == 302
+    assert db_session.scalar(select(Decision)) is None
