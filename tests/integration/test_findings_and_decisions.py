@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token, login
+from tests.conftest import TEST_ACTOR, csrf_token, login
 from tests.partner_helpers import PDF
 from tests.review_helpers import act, save, submit
 from vendorrisk.accounts.roles import Role
+from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.models import (
+    AnswerReview,
     Assessment,
     AssessmentStatus,
     Decision,
@@ -229,3 +232,36 @@ def test_procurement_cannot_decide_and_a_reason_is_required(app, db_session, sub
         as_text=True)
     assert decide(manager, sent.id, "maybe").status_code == 302
     assert db_session.scalar(select(Decision)) is None
+
+
+# --- reassessment -----------------------------------------------------------------------------
+
+def test_a_reassessment_starts_from_the_last_answers_and_keeps_unchanged_acceptances(
+        app, db_session, submitted, make_user, questionnaires):
+    sent, partner, reviewer = submitted
+    complete_review(reviewer, sent.id)
+    decide(manager_client(app, make_user), sent.id, "approved_with_conditions",
+           reason="NDA to follow.")
+    contact_id = assessments.get_assessment(db_session, sent.id).invitations[0].contact_id
+    portal = assessments.Portal("Test Co", "http://portal.example.com", timedelta(days=14))
+    again = assessments.send(db_session, TEST_ACTOR, portal, questionnaires,
+                             assessments.SendRequest(sent.vendor_id, "review-test",
+                                                     frozenset({contact_id}),
+                                                     date.today() + timedelta(days=30)))
+    db_session.commit()
+    assert again.cycle == 1
+
+    page = partner.get(f"/partner/assessments/{again.id}/basics").get_data(as_text=True)
+    assert re.search(r'name="q-nda" value="no" checked', page)  # carried forward
+    save(partner, again.id, {"encryption": "no"})
+    assert submit(partner, again.id).status_code == 302
+
+    sheet = reviewer.get(f"/assessments/{again.id}/review").get_data(as_text=True)
+    assert "1 answer(s) changed since" in sheet
+    assert "Changed since the last assessment; it was: Yes" in sheet
+    assert "Unchanged since the last assessment" in sheet and "(carried over)" in sheet
+    db_session.expire_all()
+    reviews = {r.question_id: r for r in db_session.scalars(
+        select(AnswerReview).where(AnswerReview.assessment_id == again.id))}
+    assert reviews["nda"].carried_over_from_id == sent.id  # unchanged: acceptance kept
+    assert "encryption" not in reviews  # changed: to be reviewed again

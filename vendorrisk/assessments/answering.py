@@ -21,7 +21,7 @@ from vendorrisk.assessments.models import (
     AssessmentStatus,
     ReviewState,
 )
-from vendorrisk.assessments.service import load_version
+from vendorrisk.assessments.versions import load_version
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError, NotFound
@@ -109,8 +109,9 @@ class SaveResult:
     conflicts: dict[str, rules.StoredAnswer | None] = field(default_factory=dict)
 
 
-def _record(session: Session, actor: Actor, assessment: Assessment, existing: Answer | None,
-            question_id: str, new: rules.StoredAnswer) -> Answer:
+def record_answer(session: Session, actor: Actor, assessment: Assessment,
+                  existing: Answer | None, question_id: str, new: rules.StoredAnswer) -> Answer:
+    """Write a new version of one answer, and keep it in the answer's history."""
     value_json = json.dumps(list(new.value) if isinstance(new.value, tuple) else new.value,
                             ensure_ascii=False)
     answer = existing or Answer(assessment_id=assessment.id, question_id=question_id)
@@ -157,7 +158,8 @@ def save_section(session: Session, actor: Actor, assessment: Assessment,
         new = new or rules.StoredAnswer(None)  # a blanked answer is cleared, keeping its history
         if existing is not None and stored(existing) == new:
             continue  # an unchanged answer is not a new version
-        current[question.id] = _record(session, actor, assessment, existing, question.id, new)
+        current[question.id] = record_answer(session, actor, assessment, existing, question.id,
+                                             new)
         if new.value is None and not new.not_applicable:
             answered.pop(question.id, None)
         else:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from vendorrisk import clock
-from vendorrisk.assessments import evidence
+from vendorrisk.assessments import evidence, reassessment
 from vendorrisk.assessments.answering import (
     answers_of,
     editable_questions,
@@ -62,6 +62,7 @@ class ReviewItem:
     current: bool  # the verdict applies to the answer as it stands
     history: list[AnswerChange] = field(default_factory=list)
     comments: list[ReviewComment] = field(default_factory=list)
+    before: reassessment.Before | None = None  # None: there is no earlier completed cycle
 
     @property
     def pending(self) -> bool:
@@ -85,6 +86,11 @@ class ReviewSheet:
     card: scoring.Scorecard
     items: list[ReviewItem]
     general_comments: list[ReviewComment]
+    previous: Assessment | None  # the earlier completed cycle this one is compared with
+
+    @property
+    def changed_since_previous(self) -> int:
+        return sum(1 for item in self.items if item.before and item.before.changed)
 
     def section_items(self, section_id: str) -> list[ReviewItem]:
         return [item for item in self.items if item.question.section_id == section_id]
@@ -109,13 +115,15 @@ def review_sheet(session: Session, actor: Actor, assessment_id: int) -> ReviewSh
     history = _history(session, rows.values())
     comments = _comments(session, assessment.id)
     visible = rules.visible_questions(questionnaire, answers)
+    previous = reassessment.previous_completed(session, assessment)
+    before = reassessment.compare(session, assessment, previous) if previous else {}
     items = [ReviewItem(q, answers.get(q.id), files.get(q.id, []), contributions.get(q.id),
                         reviews.get(q.id), is_current(reviews.get(q.id), rows.get(q.id)),
-                        history.get(q.id, []), comments.get(q.id, []))
+                        history.get(q.id, []), comments.get(q.id, []), before.get(q.id))
              for q in questionnaire.questions if q.id in visible]
     audit.record(session, actor, "assessment.review_view", object_type="assessment",
                  object_id=assessment.id)
-    return ReviewSheet(assessment, questionnaire, card, items, comments.get(None, []))
+    return ReviewSheet(assessment, questionnaire, card, items, comments.get(None, []), previous)
 
 
 def _history(session: Session, answers: Iterable[Answer]) -> dict[str, list[AnswerChange]]:

@@ -37,11 +37,9 @@ def sheet(assessment_id: int) -> str:
     return render_template(
         "assessments/review.html", sheet=found, assessment=found.assessment,
         questionnaire=found.questionnaire, card=found.card, language=language,
-        shown=lambda item: rules.display(item.question, item.answer, language, _("no answer"),
-                                         _("Not applicable")),
-        version_shown=lambda item, change: rules.display(
-            item.question, answering.stored(change), language, _("no answer"),
-            _("Not applicable")),
+        describe=lambda question, answer: rules.display(question, answer, language,
+                                                        _("no answer"), _("Not applicable")),
+        stored=answering.stored,
         reviewing=found.assessment.status in review.REVIEWABLE, form=PostForm(),
         Status=AssessmentStatus, findings=findings.of_assessment(db.session(), assessment_id),
         severities=list(FindingSeverity), outcomes=list(DecisionOutcome),

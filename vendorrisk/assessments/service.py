@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from vendorrisk import clock
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import Role
+from vendorrisk.assessments import reassessment
 from vendorrisk.assessments.models import (
     OPEN_STATUSES,
     Assessment,
@@ -22,6 +22,7 @@ from vendorrisk.assessments.models import (
     Invitation,
     QuestionnaireVersion,
 )
+from vendorrisk.assessments.versions import load_version
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, NotFound
@@ -84,18 +85,6 @@ def snapshot(session: Session, folder: Path, key: str) -> QuestionnaireVersion:
     session.add(version)
     session.flush()
     return version
-
-
-def load_version(version: QuestionnaireVersion) -> schema.Questionnaire:
-    return _parsed_snapshot(version.content_hash, version.source,
-                            f"{version.questionnaire_key} {version.version}")
-
-
-@lru_cache(maxsize=32)
-def _parsed_snapshot(content_hash: str, source: str, name: str) -> schema.Questionnaire:
-    # Parsing the full questionnaire takes ~170 ms and every partner page and autosave needs it;
-    # a snapshot never changes (it is keyed by its hash) and Questionnaire is immutable.
-    return schema.loads(source, name)
 
 
 def _invitation_email(portal: Portal, vendor: Vendor, contact: Contact, assessment: Assessment,
@@ -187,6 +176,7 @@ def send(session: Session, actor: Actor, portal: Portal, folder: Path,
                                                    "version": version.version,
                                                    "content_hash": version.content_hash})
     assessment.questionnaire_version = version
+    reassessment.carry_forward(session, actor, assessment)
     for contact in contacts:
         issue_invitation(session, actor, portal, assessment, vendor, contact)
     return assessment

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from vendorrisk import clock
-from vendorrisk.assessments import evidence, findings, scores
+from vendorrisk.assessments import evidence, findings, reassessment, scores
 from vendorrisk.assessments.answering import EDITABLE, answers_of, given
 from vendorrisk.assessments.models import AnswerReview, Assessment, AssessmentStatus, Submission
 from vendorrisk.audit import service as audit
@@ -69,6 +69,7 @@ def submit(session: Session, actor: Actor, assessment: Assessment, questionnaire
                                                AnswerReview.reopened.is_(True))
                     .values(reopened=False))
     session.flush()
+    reassessment.carry_over_acceptances(session, assessment)
     card = scores.rescore(session, assessment)
     findings.sync_from_scoring(session, actor, assessment, questionnaire, card)
     audit.record(session, actor, "assessment.submit", object_type="assessment",
