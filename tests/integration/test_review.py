@@ -11,6 +11,7 @@ from tests.review_helpers import QUESTIONNAIRE, SECTION, act, save, submit
 from vendorrisk.accounts.roles import Role
 from vendorrisk.assessments.models import AnswerReview, Assessment, AssessmentStatus
 from vendorrisk.audit.models import AuditEvent
+from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.vendors.domain import RiskTier
 
 
@@ -47,6 +48,10 @@ def test_a_clarification_round_trip_reopens_exactly_the_questions_concerned(
     response = act(reviewer, sent.id, "return")
     assert response.status_code == 302
     assert status_of(db_session, sent.id).status == AssessmentStatus.RETURNED
+    email = db_session.scalar(select(OutboxEmail).where(OutboxEmail.kind == "clarification"))
+    assert email.to_address == "li.na@hengxin.example.com"
+    assert "clarify 1 of them" in email.body_text and "/partner/" in email.body_text
+    assert "misread" not in email.body_text and "25" not in email.body_text
 
     page = partner.get(f"/partner/assessments/{sent.id}/{SECTION}").get_data(as_text=True)
     assert "is that not an NDA?" in page  # the question for the partner

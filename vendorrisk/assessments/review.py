@@ -36,10 +36,11 @@ from vendorrisk.assessments.models import (
     ReviewState,
 )
 from vendorrisk.assessments.scores import accepted_ids, rescore
-from vendorrisk.assessments.service import get_assessment
+from vendorrisk.assessments.service import Portal, get_assessment
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError, NotFound
+from vendorrisk.mail import service as mail
 from vendorrisk.questionnaires import answers as rules
 from vendorrisk.questionnaires import scoring
 from vendorrisk.questionnaires.schema import Question, Questionnaire
@@ -289,8 +290,25 @@ def comment(session: Session, actor: Actor, assessment_id: int, question_id: str
     return add_comment(session, actor, assessment, question_id, body, internal)
 
 
-def return_to_partner(session: Session, actor: Actor, assessment_id: int) -> list[str]:
-    """Send the assessment back with the flagged questions reopened; returns their ids."""
+def _returned_email(portal: Portal, assessment: Assessment, count: int) -> tuple[str, str]:
+    title = assessment.questionnaire_version.title
+    subject = (f"{portal.organization}: questions about your answers to \"{title}\" / "
+               "关于问卷回答的问题")
+    link = f"{portal.public_url.rstrip('/')}/partner/"
+    body = (f"{portal.organization} has reviewed the answers {assessment.vendor.name} submitted "
+            f"to \"{title}\" and asks you to clarify {count} of them.\n\n"
+            f"Sign in to the portal to read the reviewer's questions, change those answers if "
+            f"needed, and submit again:\n{link}\n\n----\n\n"
+            f"{portal.organization} 已审阅 {assessment.vendor.name} 提交的问卷“{title}”，"
+            f"请就其中 {count} 个回答作出说明。\n\n"
+            f"请登录门户查看审阅人的问题，按需修改这些回答后重新提交：\n{link}\n")
+    return subject, body
+
+
+def return_to_partner(session: Session, actor: Actor, portal: Portal,
+                      assessment_id: int) -> list[str]:
+    """Send the assessment back with the flagged questions reopened, and tell the firm's
+    invited contacts by email; returns the reopened question ids."""
     assessment = _reviewable(session, assessment_id)
     flagged = sorted(flagged_for_clarification(session, assessment.id))
     if not flagged:
@@ -300,6 +318,9 @@ def return_to_partner(session: Session, actor: Actor, assessment_id: int) -> lis
     for qid in flagged:
         reviews[qid].reopened = True
     assessment.status = AssessmentStatus.RETURNED
+    subject, body = _returned_email(portal, assessment, len(flagged))
+    for address in sorted({invitation.contact.email for invitation in assessment.invitations}):
+        mail.enqueue(session, kind="clarification", to=address, subject=subject, body=body)
     session.flush()
     audit.record(session, actor, "assessment.return", object_type="assessment",
                  object_id=assessment.id, details={"questions": flagged})

@@ -12,6 +12,7 @@ from vendorrisk import clock, db
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
 from vendorrisk.assessments import answering, decisions, findings, review
 from vendorrisk.assessments.models import AssessmentStatus, DecisionOutcome, FindingSeverity
+from vendorrisk.assessments.views import portal
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.labels import label
@@ -76,7 +77,7 @@ def act(assessment_id: int, action: str) -> Response:
             review.comment(session, actor, assessment_id, question_id or None, body,
                            internal=bool(request.form.get("internal")))
         elif action == "return":
-            reopened = review.return_to_partner(session, actor, assessment_id)
+            reopened = review.return_to_partner(session, actor, portal(), assessment_id)
             flash(_("Returned to the partner with %(n)s question(s) reopened.", n=len(reopened)),
                   "info")
         else:
