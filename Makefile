@@ -27,7 +27,13 @@ instance/secret_key:
 	mkdir -p instance
 	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
-run: install translations instance/secret_key
+# The keys that encrypt stored documents. Back this file up apart from the database and uploads:
+# without it the stored documents cannot be read (that is the point).
+instance/storage_keys.json: | install
+	mkdir -p instance
+	$(PY) -c 'from pathlib import Path; from vendorrisk.storage.keyring import create_keyring_file; create_keyring_file(Path("$@"))'
+
+run: install translations instance/secret_key instance/storage_keys.json
 	$(DEV) $(FLASK) db upgrade
 	$(DEV) $(FLASK) seed demo
 	@echo "VendorRisk on http://127.0.0.1:5000, its worker beside it (Ctrl-C stops both)"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,6 +30,9 @@ from vendorrisk.vendors.domain import Criticality, DataCategory, VendorKind
 from vendorrisk.vendors.models import Vendor
 
 PASSWORD = "correct horse battery staple"
+# Stored documents are encrypted; the suite uses a throwaway key of its own, never a real one.
+os.environ.setdefault("VENDORRISK_STORAGE_KEYS", json.dumps(
+    {"active": "test", "keys": {"test": secrets.token_urlsafe(32)}}))
 TEST_ACTOR = Actor.system("test")
 
 

@@ -75,6 +75,8 @@ def _load_config(app: Flask, env_name: str, overrides: dict[str, Any]) -> None:
         )
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
+    if not app.config.get("AGREEMENTS_DIR"):
+        app.config["AGREEMENTS_DIR"] = str(Path(app.instance_path) / "agreements")
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'vendorrisk.db'}"
 
@@ -104,6 +106,8 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from vendorrisk.accounts.views import bp as accounts_bp
     from vendorrisk.accounts.views import users_bp
+    from vendorrisk.agreements.views import bp as agreements_bp
+    from vendorrisk.agreements.views import partner_bp as partner_agreements_bp
     from vendorrisk.assessments.finding_views import bp as findings_bp
     from vendorrisk.assessments.finding_views import partner_bp as partner_findings_bp
     from vendorrisk.assessments.partner_views import bp as partner_bp
@@ -115,9 +119,9 @@ def _register_blueprints(app: Flask) -> None:
     from vendorrisk.scheduling.views import bp as jobs_bp
     from vendorrisk.vendors.views import bp as vendors_bp
 
-    for blueprint in (accounts_bp, users_bp, assessments_bp, audit_bp, dashboard_bp,
-                      findings_bp, jobs_bp, mailbox_bp, partner_bp, partner_findings_bp,
-                      review_bp, vendors_bp):
+    for blueprint in (accounts_bp, users_bp, agreements_bp, assessments_bp, audit_bp,
+                      dashboard_bp, findings_bp, jobs_bp, mailbox_bp, partner_agreements_bp,
+                      partner_bp, partner_findings_bp, review_bp, vendors_bp):
         app.register_blueprint(blueprint)
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from vendorrisk.scheduling.cadence import Cadence
 
 ENV_PREFIX = "VENDORRISK_"
 
@@ -41,6 +44,11 @@ class DefaultConfig:
     PASSWORD_MIN_LENGTH = 12
     EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
     UPLOAD_DIR: str | None = None  # default: "uploads" in the instance folder
+    # Signed agreements, encrypted with the keys of instance/storage_keys.json (or
+    # VENDORRISK_STORAGE_KEYS); default: "agreements" in the instance folder.
+    AGREEMENTS_DIR: str | None = None
+    AGREEMENT_WARNING_DAYS = 60  # an agreement ending within this many days is "expiring"
+    AGREEMENT_REMINDER_DAYS = (60, 30, 7, 0)  # reminders this many days before expiry
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a section's form with several files
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own limits
     WTF_CSRF_SSL_STRICT = True
@@ -65,15 +73,24 @@ class DefaultConfig:
     ORGANIZATION_NAME = "Our company"
     PUBLIC_URL = "http://127.0.0.1:5000"
     INVITATION_LIFETIME = timedelta(days=14)
+    # Questionnaires marked requires_nda go only to firms with a signed NDA in force.
+    REQUIRE_NDA_FOR_QUESTIONNAIRES = True
 
     # The worker (`flask worker`): how often each job runs, in seconds; how often the leader
     # checks in (heartbeat, "run now" requests); how often a standby tries to take over.
-    WORKER_JOB_INTERVALS: Mapping[str, float] = MappingProxyType({"deliver_mail": 30})
+    WORKER_JOB_INTERVALS: Mapping[str, float] = MappingProxyType(
+        {"deliver_mail": 30, "agreement_reminders": 3600})
     WORKER_POLL_SECONDS = 5
     WORKER_STANDBY_SECONDS = 10
 
+    # Months from a decision to the firm's next reassessment, per inherent risk tier (the
+    # defaults are Cadence's). A tier left out keeps its default; a riskier tier may not wait
+    # longer than a calmer one.
+    REASSESSMENT_MONTHS: Mapping[str, int] = MappingProxyType(asdict(Cadence()))
+
     QUESTIONNAIRES_DIR = str(Path(__file__).resolve().parent.parent / "questionnaires")
     VENDORS_PER_PAGE = 25
+    WORKLIST_PER_PAGE = 50  # the dashboard's lists of overdue assessments and findings
     AUDIT_EVENTS_PER_PAGE = 50
     # Trust X-Forwarded-For from this many proxies (0 = use the socket address only).
     TRUSTED_PROXIES = 0
@@ -104,7 +121,10 @@ def settings_from_environment(environ: os._Environ[str] | dict[str, str]) -> dic
     """``VENDORRISK_FOO=bar`` becomes ``FOO``; JSON literals (numbers, true/false) are decoded."""
     settings: dict[str, Any] = {}
     for key, raw in environ.items():
-        if not key.startswith(ENV_PREFIX) or key in (ENV_PREFIX + "ENV", ENV_PREFIX + "INSTANCE"):
+        # The storage keys are read by vendorrisk.storage itself and never enter app.config,
+        # where an error page or a debug dump could show them.
+        if not key.startswith(ENV_PREFIX) or key in (ENV_PREFIX + "ENV", ENV_PREFIX + "INSTANCE",
+                                                      ENV_PREFIX + "STORAGE_KEYS"):
             continue
         try:
             value: Any = json.loads(raw)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from vendorrisk.accounts.roles import Role
+from vendorrisk.agreements.domain import AgreementKind, AgreementStatus, Standing
 from vendorrisk.assessments.models import (
     AssessmentStatus,
     DecisionOutcome,
@@ -69,6 +70,20 @@ LABELS = {
     FindingReason.CRITICAL_FAILED: _l("the answer fails the control"),
     FindingReason.CRITICAL_UNANSWERED: _l("not answered"),
     FindingReason.CRITICAL_EVIDENCE_MISSING: _l("claimed without the required evidence"),
+    AgreementKind.NDA: _l("Non-disclosure agreement (NDA)"),
+    AgreementKind.DPA: _l("Data processing agreement (DPA)"),
+    AgreementKind.MSA: _l("Master services agreement"),
+    AgreementStatus.REQUESTED: _l("Requested"),
+    AgreementStatus.SENT: _l("Sent for signature"),
+    AgreementStatus.SIGNED: _l("Signed"),
+    AgreementStatus.TERMINATED: _l("Terminated"),
+    Standing.PENDING: _l("Not signed yet"),
+    Standing.NOT_YET_EFFECTIVE: _l("Signed, not yet in effect"),
+    Standing.VALID: _l("In force"),
+    Standing.EXPIRING: _l("Expiring soon"),
+    Standing.REVIEW_DUE: _l("In force, review overdue"),
+    Standing.EXPIRED: _l("Expired"),
+    Standing.SUPERSEDED: _l("Superseded by a renewal"),
     Role.ADMIN: _l("Administrator"),
     Role.PROCUREMENT: _l("Procurement"),
     Role.MANAGER: _l("Manager"),

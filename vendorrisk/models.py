@@ -1,6 +1,7 @@
 """Every model, imported once so the metadata Alembic compares against is complete."""
 
 from vendorrisk.accounts.models import LoginFailure, User, UserSession
+from vendorrisk.agreements.models import Agreement, AgreementDocument, AgreementReminder
 from vendorrisk.assessments.models import (
     Answer,
     AnswerChange,
@@ -21,6 +22,9 @@ from vendorrisk.scheduling.models import JobState, WorkerStatus
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
 
 __all__ = [
+    "Agreement",
+    "AgreementDocument",
+    "AgreementReminder",
     "Answer",
     "AnswerChange",
     "AnswerReview",

@@ -8,10 +8,13 @@ import pytest
 
 from tests.conftest import TEST_ACTOR, login
 from vendorrisk.accounts.roles import Role
+from vendorrisk.agreements import service as agreements
+from vendorrisk.agreements.domain import AgreementKind, AgreementStatus
 from vendorrisk.assessments import evidence
 from vendorrisk.assessments.models import Finding, FindingSeverity, FindingStatus
 from vendorrisk.mail import service as mail
 from vendorrisk.security.policy import policy_for
+from vendorrisk.storage.files import EncryptedFiles, keyring_for
 from vendorrisk.vendors import service as vendors
 
 # Every route, with the roles that reach it. A new route fails test_matrix_covers_every_route
@@ -29,6 +32,9 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "auth.logout": ("POST", "/logout", SIGNED_IN),
     "auth.change_password": ("GET", "/account/password", SIGNED_IN),
     "dashboard.home": ("GET", "/dashboard", INTERNAL),
+    "dashboard.overdue_assessments": ("GET", "/dashboard/overdue-assessments", INTERNAL),
+    "dashboard.overdue_findings": ("GET", "/dashboard/overdue-findings", INTERNAL),
+    "dashboard.reassessments_due": ("GET", "/dashboard/reassessments-due", INTERNAL),
     "vendors.index": ("GET", "/vendors/", INTERNAL),
     "vendors.detail": ("GET", "/vendors/{vendor}", INTERNAL),
     "vendors.create": ("GET", "/vendors/new", EDITORS),
@@ -51,6 +57,18 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "findings.detail": ("GET", "/findings/{finding}", INTERNAL),
     "findings.act": ("POST", "/findings/{finding}/comment", EDITORS),
     "partner_findings.respond": ("GET", "/partner/findings/{finding}", {Role.PARTNER}),
+    "agreements.new": ("GET", "/agreements/new/{vendor}", EDITORS),
+    "agreements.detail": ("GET", "/agreements/{agreement}", INTERNAL),
+    "agreements.edit": ("GET", "/agreements/{agreement}/edit", EDITORS),
+    "agreements.renew": ("GET", "/agreements/{agreement}/renew", EDITORS),
+    "agreements.terminate": ("POST", "/agreements/{agreement}/terminate", EDITORS),
+    "agreements.download": ("GET", "/agreements/documents/{document}", INTERNAL),
+    "agreements.confirm": ("POST", "/agreements/documents/{document}/confirm", EDITORS),
+    "partner_agreements.mine": ("GET", "/partner/agreements/", {Role.PARTNER}),
+    "partner_agreements.countersigned": ("POST", "/partner/agreements/{agreement}/countersigned",
+                                         {Role.PARTNER}),
+    "partner_agreements.partner_download": ("GET", "/partner/agreements/documents/{document}",
+                                            {Role.PARTNER}),
     "assessments.invitation": ("POST", "/assessments/invitations/{invitation}/revoke", EDITORS),
     "partner.open_invitation": ("GET", "/invite/not-a-real-token", ANYONE),
     "partner.accept_invitation": ("GET", "/invite/accept", ANYONE),
@@ -109,7 +127,7 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
                            tmp_path, role, endpoint):
     method, path, who = MATRIX[endpoint]
     app.config["WTF_CSRF_ENABLED"] = False  # this test is about roles; CSRF has its own tests
-    upload_dir = app.config["UPLOAD_DIR"]
+    upload_dir, agreements_dir = app.config["UPLOAD_DIR"], app.config["AGREEMENTS_DIR"]
     try:
         vendor = make_vendor()
         contact = vendors.add_contact(db_session, TEST_ACTOR, vendor.id, name="Li Na",
@@ -119,12 +137,21 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
         assessment = make_assessment(make_vendor())
         own_assessment = make_assessment(vendor, contact_email="own@example.com")
         app.config["UPLOAD_DIR"] = str(tmp_path)
-        item = evidence.store(db_session, TEST_ACTOR, evidence.Storage(tmp_path, 1024),
+        files = EncryptedFiles(tmp_path, keyring_for(app))
+        item = evidence.store(db_session, TEST_ACTOR, evidence.Storage(files, 1024),
                               own_assessment, "nda", "policy.pdf", io.BytesIO(b"%PDF-1.7 x"))
         db_session.commit()
         finding = Finding(assessment_id=own_assessment.id, vendor_id=vendor.id, source="reviewer",
                           severity=FindingSeverity.LOW, title="t", status=FindingStatus.OPEN)
         db_session.add(finding)
+        db_session.commit()
+        app.config["AGREEMENTS_DIR"] = str(tmp_path / "agreements")
+        agreement = agreements.record(
+            db_session, TEST_ACTOR, EncryptedFiles(tmp_path / "agreements", keyring_for(app)),
+            1024, vendor.id, agreements.AgreementDetails(AgreementKind.NDA,
+                                                         AgreementStatus.REQUESTED),
+            agreements.Upload("nda.pdf", b"%PDF-1.7 x"))
+        [document] = agreements.documents_of(db_session, agreement.id)
         db_session.commit()
         target_user = make_user(Role.MANAGER)
         email = mail.enqueue(db_session, kind="test", to="x@example.com", subject="s", body="b")
@@ -138,11 +165,13 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
                           email=email.id, assessment=assessment.id,
                           invitation=assessment.invitations[0].id,
                           own_assessment=own_assessment.id, evidence=item.id,
-                          finding=finding.id)
+                          finding=finding.id, agreement=agreement.id,
+                          document=document.id)
         response = client.open(url, method=method)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
         app.config["UPLOAD_DIR"] = upload_dir
+        app.config["AGREEMENTS_DIR"] = agreements_dir
     if _allowed(who, role):
         # Reached: it answered (a page, a redirect, a form error, "this link is not valid"),
         # neither refused nor bounced to sign in.

@@ -31,6 +31,7 @@ def test_a_partner_attaches_a_pdf_and_downloads_it_back(client, evidence_setup, 
     on_disk = [p for p in folder.rglob("*") if p.is_file()]
     assert [p.name for p in on_disk] == [stored.storage_name]  # a random name, not the original
     assert "static" not in str(on_disk[0])
+    assert b"%PDF" not in on_disk[0].read_bytes()  # encrypted at rest
 
 
 def test_office_documents_and_text_are_accepted(client, evidence_setup):

@@ -13,13 +13,16 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import TEST_ACTOR, csrf_token
 from tests.partner_helpers import PDF
 from tests.review_helpers import SECTION, act
 from vendorrisk.accounts.roles import Role
+from vendorrisk.agreements import service as agreements
+from vendorrisk.agreements.domain import AgreementKind, AgreementStatus
 from vendorrisk.assessments.models import Assessment, EvidenceFile, Finding
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.security.policy import policy_for
+from vendorrisk.storage.files import EncryptedFiles, keyring_for
 
 MARKER = "INTERNAL-NOTE-7f3a"
 # The review questionnaire's weight (3) and option scores are too common as digits to search
@@ -40,7 +43,7 @@ def partner_get_routes(app) -> list[str]:
 def everything_internal(app, db_session, submitted, tmp_path):
     """The partner's assessment, reviewed with internal notes, a clarification, a finding with
     an internal comment and a partner response with a file."""
-    previous = app.config["UPLOAD_DIR"]
+    previous = app.config["UPLOAD_DIR"], app.config["AGREEMENTS_DIR"]
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     sent, partner, reviewer = submitted
     act(reviewer, sent.id, "comment", question="nda", body=MARKER, internal="1")
@@ -55,13 +58,20 @@ def everything_internal(app, db_session, submitted, tmp_path):
         "csrf_token": csrf_token(partner, f"/partner/findings/{finding.id}"),
         "plan": "We will add a clause.", "files": (io.BytesIO(PDF), "plan.pdf")},
         content_type="multipart/form-data")
+    app.config["AGREEMENTS_DIR"] = str(tmp_path / "agreements")
+    agreement = agreements.record(
+        db_session, TEST_ACTOR, EncryptedFiles(tmp_path / "agreements", keyring_for(app)), 10**6,
+        sent.vendor_id, agreements.AgreementDetails(AgreementKind.NDA, AgreementStatus.SENT,
+                                                    notes=MARKER),
+        agreements.Upload("nda.pdf", PDF))
+    db_session.commit()
     db_session.expire_all()
     assert db_session.get(Assessment, sent.id).score is not None  # there is a score to leak
-    yield sent, partner, finding
-    app.config["UPLOAD_DIR"] = previous
+    yield sent, partner, finding, agreements.documents_of(db_session, agreement.id)[0]
+    app.config["UPLOAD_DIR"], app.config["AGREEMENTS_DIR"] = previous
 
 
-def url_for_partner(endpoint: str, sent, finding, evidence_id: int) -> str:
+def url_for_partner(endpoint: str, sent, finding, evidence_id: int, document) -> str:
     paths = {
         "partner.home": "/partner/",
         "partner.assessment": f"/partner/assessments/{sent.id}",
@@ -70,6 +80,8 @@ def url_for_partner(endpoint: str, sent, finding, evidence_id: int) -> str:
         "partner.receipt": f"/partner/assessments/{sent.id}/receipt",
         "partner.download": f"/partner/evidence/{evidence_id}",
         "partner_findings.respond": f"/partner/findings/{finding.id}",
+        "partner_agreements.mine": "/partner/agreements/",
+        "partner_agreements.partner_download": f"/partner/agreements/documents/{document.id}",
     }
     assert endpoint in paths, f"new partner route {endpoint}: add how to reach it here"
     return paths[endpoint]
@@ -83,13 +95,13 @@ def visible_text(html: str) -> str:
 
 def test_no_partner_page_shows_scores_weights_or_internal_comments(app, db_session,
                                                                    everything_internal):
-    sent, partner, finding = everything_internal
+    sent, partner, finding, document = everything_internal
     evidence_id = db_session.scalar(select(EvidenceFile.id).where(
         EvidenceFile.finding_id == finding.id))
     routes = partner_get_routes(app)
     assert {"partner.home", "partner.section", "partner_findings.respond"} <= set(routes)
     for endpoint in routes:
-        response = partner.get(url_for_partner(endpoint, sent, finding, evidence_id),
+        response = partner.get(url_for_partner(endpoint, sent, finding, evidence_id, document),
                                follow_redirects=True)
         assert response.status_code == 200, endpoint
         if not response.mimetype.startswith("text/html"):
@@ -113,7 +125,7 @@ def test_no_email_to_the_firm_shows_them(db_session, everything_internal):
 
 
 def test_the_partner_still_sees_what_is_meant_for_it(everything_internal):
-    sent, partner, finding = everything_internal
+    sent, partner, finding, _document = everything_internal
     section = partner.get(f"/partner/assessments/{sent.id}/{SECTION}").get_data(as_text=True)
     assert "Please check your letter." in section
     assert "We will add a clause." in partner.get(
@@ -121,7 +133,7 @@ def test_the_partner_still_sees_what_is_meant_for_it(everything_internal):
 
 
 def test_the_autosave_reply_shows_them_neither(everything_internal):
-    sent, partner, _finding = everything_internal
+    sent, partner, _finding, _document = everything_internal
     path = f"/partner/assessments/{sent.id}/{SECTION}"
     page = partner.get(path).get_data(as_text=True)
     version = re.search(r'name="v-nda" value="(\d+)"', page).group(1)

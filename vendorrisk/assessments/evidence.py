@@ -14,7 +14,6 @@ import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -25,6 +24,8 @@ from vendorrisk.assessments.models import Assessment, EvidenceFile
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError, NotFound
+from vendorrisk.storage.errors import StorageError
+from vendorrisk.storage.files import EncryptedFiles
 
 OOXML = "application/vnd.openxmlformats-officedocument"
 # extension -> (content type, check of the first bytes / whole content)
@@ -87,11 +88,10 @@ def clean_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Storage:
-    folder: Path
-    max_bytes: int
+    """Where evidence goes: encrypted files (vendorrisk.storage), and the size limit."""
 
-    def path_of(self, storage_name: str) -> Path:
-        return self.folder / storage_name[:2] / storage_name
+    files: EncryptedFiles
+    max_bytes: int
 
 
 def check(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
@@ -118,9 +118,7 @@ def store(session: Session, actor: Actor, storage: Storage, assessment: Assessme
     data = stream.read(storage.max_bytes + 1)
     name, content_type = check(filename, data, storage.max_bytes)
     storage_name = secrets.token_hex(20)
-    path = storage.path_of(storage_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    storage.files.write(storage_name, data)
     evidence = EvidenceFile(
         assessment_id=assessment.id, question_id=question_id, original_name=name,
         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
@@ -160,7 +158,10 @@ def find(session: Session, evidence_id: int, vendor_id: int | None) -> EvidenceF
 
 
 def read(session: Session, actor: Actor, storage: Storage, evidence: EvidenceFile) -> bytes:
-    data = storage.path_of(evidence.storage_name).read_bytes()
+    try:
+        data = storage.files.read(evidence.storage_name)
+    except (StorageError, FileNotFoundError):
+        data = b""  # unreadable: reported below like any damaged file
     if hashlib.sha256(data).hexdigest() != evidence.sha256:
         raise DomainError("This file is damaged in storage; ask an administrator to restore it.")
     audit.record(session, actor, "evidence.download", object_type="assessment",
@@ -170,6 +171,6 @@ def read(session: Session, actor: Actor, storage: Storage, evidence: EvidenceFil
 
 def remove(session: Session, actor: Actor, storage: Storage, evidence: EvidenceFile) -> None:
     evidence.removed_at = clock.now()
-    storage.path_of(evidence.storage_name).unlink(missing_ok=True)
+    storage.files.delete(evidence.storage_name)  # overwritten, then unlinked
     audit.record(session, actor, "evidence.remove", object_type="assessment",
                  object_id=evidence.assessment_id, details={"evidence_id": evidence.id})

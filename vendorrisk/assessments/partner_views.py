@@ -28,9 +28,10 @@ from vendorrisk.accounts.roles import Role
 from vendorrisk.accounts.views import begin_session
 from vendorrisk.assessments import answering, evidence, findings, review, submitting
 from vendorrisk.assessments import service as assessments
-from vendorrisk.assessments.files_web import attachment, storage
+from vendorrisk.assessments.files_web import storage
 from vendorrisk.assessments.forms import AcceptInvitationForm, SubmitForm
 from vendorrisk.assessments.models import Assessment, AssessmentStatus
+from vendorrisk.downloads import attachment
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.questionnaires import answers as rules
@@ -232,7 +233,8 @@ def _store_notes(assessment: Assessment, questionnaire: Questionnaire, section: 
 @roles(Role.PARTNER)
 def download(evidence_id: int) -> Response:
     item = evidence.find(db.session(), evidence_id, vendor_id=current_user.vendor_id)
-    return attachment(item, evidence.read(db.session(), current_actor(), storage(), item))
+    data = evidence.read(db.session(), current_actor(), storage(), item)
+    return attachment(item.original_name, data)
 
 
 @bp.route("/partner/evidence/<int:evidence_id>/remove", methods=["POST"])

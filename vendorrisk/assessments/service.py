@@ -14,6 +14,7 @@ from vendorrisk import clock
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import Role
+from vendorrisk.agreements import service as agreements
 from vendorrisk.assessments import reassessment
 from vendorrisk.assessments.models import (
     OPEN_STATUSES,
@@ -150,7 +151,10 @@ def _next_cycle(session: Session, vendor_id: int, key: str) -> int:
 
 
 def send(session: Session, actor: Actor, portal: Portal, folder: Path,
-         request: SendRequest) -> Assessment:
+         request: SendRequest, require_nda: bool = True) -> Assessment:
+    """Open the assessment and invite the contacts. ``require_nda`` (the setting
+    REQUIRE_NDA_FOR_QUESTIONNAIRES) refuses a questionnaire marked ``requires_nda`` to a firm
+    without a signed NDA in force."""
     vendor = get_vendor(session, request.vendor_id)
     if vendor.status in (VendorStatus.SUSPENDED, VendorStatus.OFFBOARDED):
         raise DomainError(f"{vendor.name} is {vendor.status.value}: questionnaires are not sent "
@@ -162,6 +166,12 @@ def send(session: Session, actor: Actor, portal: Portal, folder: Path,
     if not request.contact_ids or len(contacts) != len(request.contact_ids):
         raise DomainError("Choose at least one of this firm's contacts.")
     version = snapshot(session, folder, request.questionnaire_key)
+    if require_nda and load_version(version).requires_nda:
+        nda = agreements.nda_standing(session, vendor.id, clock.now().date())
+        if nda is None or not nda.in_force:
+            raise DomainError(f"{vendor.name} has no signed NDA in force, and this questionnaire "
+                              "shows the firm details of our clients' data. Record the signed "
+                              "NDA first, or send the pre-engagement screen.")
     assessment = Assessment(
         vendor_id=vendor.id, questionnaire_version_id=version.id,
         questionnaire_key=version.questionnaire_key,

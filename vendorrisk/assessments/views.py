@@ -14,9 +14,10 @@ from vendorrisk import clock, db
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
 from vendorrisk.assessments import evidence
 from vendorrisk.assessments import service as assessments
-from vendorrisk.assessments.files_web import attachment, storage
+from vendorrisk.assessments.files_web import storage
 from vendorrisk.assessments.forms import SendForm
 from vendorrisk.assessments.models import AssessmentStatus
+from vendorrisk.downloads import attachment
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.security.policy import roles
@@ -56,7 +57,9 @@ def send(vendor_id: int) -> str | Response:
                                               vendor_id=vendor.id,
                                               questionnaire_key=form.questionnaire.data or "",
                                               contact_ids=frozenset(form.contacts.data or []),
-                                              due_date=form.due_date.data))
+                                              due_date=form.due_date.data),
+                                          require_nda=current_app.config[
+                                              "REQUIRE_NDA_FOR_QUESTIONNAIRES"])
         except DomainError as error:
             db.rollback_if_open()
             form.form_errors.append(error.message)
@@ -101,4 +104,5 @@ def invitation(invitation_id: int, action: str) -> Response:
 @roles(INTERNAL_ROLES)
 def download(evidence_id: int) -> Response:
     item = evidence.find(db.session(), evidence_id, vendor_id=None)
-    return attachment(item, evidence.read(db.session(), current_actor(), storage(), item))
+    data = evidence.read(db.session(), current_actor(), storage(), item)
+    return attachment(item.original_name, data)

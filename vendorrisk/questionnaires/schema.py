@@ -126,6 +126,9 @@ class Questionnaire:
     sections: tuple[Section, ...]
     content_hash: str  # SHA-256 of the file's bytes: the identity of this exact version
     description: Mapping[str, str] | None = None
+    # Answering it shows the firm details of the client data it will handle, so it is sent only
+    # to firms with a signed NDA in force (the REQUIRE_NDA_FOR_QUESTIONNAIRES setting).
+    requires_nda: bool = False
     critical_fail_below: float = SCORING_DEFAULTS["critical_fail_below"]
     critical_cap: float = SCORING_DEFAULTS["critical_cap"]
     missing_evidence_penalty: float = SCORING_DEFAULTS["missing_evidence_penalty"]
@@ -476,7 +479,8 @@ def _scoring(reader: _Reader, node: Node) -> dict[str, float]:
 
 def _parse_root(reader: _Reader, root: Node, content_hash: str) -> Questionnaire | None:
     fields_ = reader.mapping(root, "questionnaire", ("id", "version", "languages", "title",
-                                                     "description", "scoring", "sections"),
+                                                     "description", "requires_nda", "scoring",
+                                                     "sections"),
                              ("id", "version", "languages", "title", "sections"))
     if fields_ is None:
         return None
@@ -511,6 +515,7 @@ def _parse_root(reader: _Reader, root: Node, content_hash: str) -> Questionnaire
         id=qid, version=version, languages=reader.languages, title=MappingProxyType(title),
         sections=tuple(sections), content_hash=content_hash,
         description=MappingProxyType(description) if description else None,
+        requires_nda=_flag(reader, fields_, "requires_nda", False, ""),
         **scoring,
     )
 

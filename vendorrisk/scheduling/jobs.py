@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from vendorrisk.agreements import reminders
 from vendorrisk.db import get_db
 from vendorrisk.mail import service as mail
 
@@ -28,8 +29,16 @@ def deliver_mail(app: Flask) -> str:
     return f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
 
 
+def remind_agreements(app: Flask) -> str:
+    report = reminders.send_due(get_db(app).new_session,
+                                tuple(app.config["AGREEMENT_REMINDER_DAYS"]),
+                                app.config["ORGANIZATION_NAME"])
+    return f"reminded {report.sent}, passed {report.passed}"
+
+
 JOBS: tuple[Job, ...] = (
     Job("deliver_mail", _l("Deliver the email outbox"), deliver_mail),
+    Job("agreement_reminders", _l("Remind of expiring agreements"), remind_agreements),
 )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from vendorrisk.accounts.models import User
@@ -19,8 +19,10 @@ from vendorrisk.accounts.service import normalize_email
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, NotFound
+from vendorrisk.questionnaires.scoring import ScoreBand
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
+from vendorrisk.vendors.score_ranges import Bucket, ScoreRange, band_ranges, buckets
 from vendorrisk.vendors.tiering import Intake, TierAssessment, assess_tier
 
 # Which lifecycle moves make sense; anything else is refused with a message.
@@ -254,6 +256,11 @@ class VendorQuery:
     tier: RiskTier | None = None
     status: VendorStatus | None = None
     owner_id: int | None = None
+    current: bool = False  # every firm but the offboarded: the portfolio
+    residual: RiskTier | None = None
+    undecided: bool = False  # no decision yet, so no residual risk
+    band: ScoreBand | None = None  # of the latest decided control score
+    bucket: Bucket | None = None  # of the latest decided control score
     sort: str = "name"
     descending: bool = False
     page: int = 1
@@ -282,10 +289,34 @@ def _filtered(query: Select[Any], q: VendorQuery) -> Select[Any]:
         query = query.where(or_(func.lower(Vendor.name).like(pattern, escape="\\"),
                                 func.lower(Vendor.city).like(pattern, escape="\\")))
     for column, value in ((Vendor.kind, q.kind), (Vendor.tier, q.tier),
-                          (Vendor.status, q.status), (Vendor.owner_id, q.owner_id)):
+                          (Vendor.status, q.status), (Vendor.owner_id, q.owner_id),
+                          (Vendor.residual_risk, q.residual)):
         if value is not None:
             query = query.where(column == value)
+    if q.current:
+        query = query.where(Vendor.status != VendorStatus.OFFBOARDED)
+    if q.undecided:
+        query = query.where(Vendor.residual_risk.is_(None))
+    if q.band is not None:
+        query = query.where(score_within(band_ranges()[q.band]))
+    if q.bucket is not None:
+        query = query.where(score_within(q.bucket.scores))
     return query
+
+
+def score_within(scores: ScoreRange) -> ColumnElement[bool]:
+    low = Vendor.control_score >= scores.low
+    return low if scores.high is None else and_(low, Vendor.control_score < scores.high)
+
+
+def score_band_of() -> ColumnElement[str]:
+    """The band of a firm's control score, in SQL (NULL when it has none)."""
+    return case(*((score_within(scores), band.value) for band, scores in band_ranges().items()))
+
+
+def score_bucket_of() -> ColumnElement[int]:
+    """The lowest score of the firm's 10-point control-score bucket, in SQL (NULL: no score)."""
+    return case(*((score_within(bucket.scores), bucket.start) for bucket in buckets()))
 
 
 def _order(q: VendorQuery) -> list[Any]:
@@ -307,8 +338,11 @@ def list_vendors(session: Session, actor: Actor, q: VendorQuery) -> VendorPage:
         .offset((page - 1) * q.per_page)
     ).all()
     audit.record(session, actor, "vendor.list", details={
-        "filters": {k: str(v) for k, v in (("kind", q.kind), ("tier", q.tier),
-                    ("status", q.status), ("owner", q.owner_id)) if v is not None},
+        "filters": {k: str(v) for k, v in (
+            ("kind", q.kind), ("tier", q.tier), ("status", q.status), ("owner", q.owner_id),
+            ("current", q.current or None), ("residual", q.residual),
+            ("undecided", q.undecided or None), ("band", q.band),
+            ("bucket", q.bucket.start if q.bucket else None)) if v is not None},
         "searched": bool(q.text), "page": page, "shown": [v.id for v in vendors]})
     return VendorPage(list(vendors), total, page, q.per_page)
 

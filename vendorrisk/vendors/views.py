@@ -7,20 +7,27 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from vendorrisk import db
+from vendorrisk import clock, db
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
+from vendorrisk.agreements import service as agreements
+from vendorrisk.agreements.domain import standing
 from vendorrisk.assessments import service as assessments
+from vendorrisk.dashboard import charts, portfolio
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.labels import label
+from vendorrisk.questionnaires.scoring import ScoreBand
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
 from vendorrisk.vendors.forms import ContactForm, StatusForm, VendorForm
+from vendorrisk.vendors.score_ranges import Bucket, bucket_at, buckets
 
 bp = Blueprint("vendors", __name__, url_prefix="/vendors")
+# Filter values beside the enums' own: the dashboard links to lists with them.
+CURRENT, UNDECIDED = "current", "undecided"
 
 
 def _enum_arg(enum_type: type, name: str) -> object | None:
@@ -37,6 +44,11 @@ def _int_arg(name: str, default: int | None) -> int | None:
         return default
 
 
+def _bucket_arg() -> Bucket | None:
+    start = _int_arg("bucket", None)
+    return None if start is None else bucket_at(start)
+
+
 def _query_from_request() -> vendors.VendorQuery:
     sort = request.args.get("sort", "name")
     return vendors.VendorQuery(
@@ -44,7 +56,13 @@ def _query_from_request() -> vendors.VendorQuery:
         kind=_enum_arg(VendorKind, "kind"),  # type: ignore[arg-type]
         tier=_enum_arg(RiskTier, "tier"),  # type: ignore[arg-type]
         status=_enum_arg(VendorStatus, "status"),  # type: ignore[arg-type]
+        # "current": every firm but the offboarded, the dashboard's portfolio.
+        current=request.args.get("status") == CURRENT,
         owner_id=_int_arg("owner", None),
+        residual=_enum_arg(RiskTier, "residual"),  # type: ignore[arg-type]
+        undecided=request.args.get("residual") == UNDECIDED,
+        band=_enum_arg(ScoreBand, "band"),  # type: ignore[arg-type]
+        bucket=_bucket_arg(),
         sort=sort if sort in vendors.SORTS else "name",
         descending=request.args.get("dir") == "desc",
         page=_int_arg("page", 1) or 1,
@@ -80,7 +98,8 @@ def index() -> str:
     page = vendors.list_vendors(db.session(), current_actor(), query)
     return render_template("vendors/list.html", page=page, query=query,
                            owners=accounts.users_with_roles(db.session(), VENDOR_EDITORS),
-                           kinds=VendorKind, tiers=RiskTier, statuses=VendorStatus)
+                           kinds=VendorKind, tiers=RiskTier, statuses=VendorStatus,
+                           bands=ScoreBand, buckets=buckets())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -113,10 +132,17 @@ def _render_detail(vendor_id: int, contact_form: ContactForm, status: int = 200
                    ) -> tuple[str, int]:
     vendor = vendors.view_vendor(db.session(), current_actor(), vendor_id)
     status_form = StatusForm(data={"status": vendor.status.value, "version": vendor.version})
+    trend = portfolio.score_trend(db.session(), vendor.id)
+    today, warn_days = clock.now().date(), int(current_app.config["AGREEMENT_WARNING_DAYS"])
     return render_template("vendors/detail.html", vendor=vendor,
+                           agreements=[(a, standing(a.dates, today, warn_days))
+                                       for a in agreements.of_vendor(db.session(), vendor.id)],
+                           nda=agreements.nda_standing(db.session(), vendor.id, today, warn_days),
                            explanation=vendors.explain_tier(vendor), status_form=status_form,
                            contact_form=contact_form, delete_form=PostForm(),
-                           assessments=assessments.assessments_of(db.session(), vendor.id)), status
+                           assessments=assessments.assessments_of(db.session(), vendor.id),
+                           trend_chart=charts.score_line([(point, point.score)
+                                                          for point in trend])), status
 
 
 @bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
