@@ -57,6 +57,8 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "findings.detail": ("GET", "/findings/{finding}", INTERNAL),
     "findings.act": ("POST", "/findings/{finding}/comment", EDITORS),
     "partner_findings.respond": ("GET", "/partner/findings/{finding}", {Role.PARTNER}),
+    "agreements.index": ("GET", "/agreements/", INTERNAL),
+    "agreements.export": ("GET", "/agreements/export.csv", INTERNAL),
     "agreements.new": ("GET", "/agreements/new/{vendor}", EDITORS),
     "agreements.detail": ("GET", "/agreements/{agreement}", INTERNAL),
     "agreements.edit": ("GET", "/agreements/{agreement}/edit", EDITORS),

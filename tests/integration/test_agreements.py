@@ -234,3 +234,23 @@ def test_the_firm_page_flags_a_missing_nda_and_lists_agreements(client, login_as
     post_form(client, f"/agreements/new/{firm.id}", nda_form())
     page = client.get(f"/vendors/{firm.id}").get_data(as_text=True)
     assert "No signed NDA in force" not in page and "Mutual NDA 2026" in page
+
+
+def test_the_register_filters_by_standing_and_window_and_exports_csv(client, login_as,
+                                                                    make_vendor, documents):
+    login_as(Role.PROCUREMENT)
+    soon, later = make_vendor(name="Soon LLP"), make_vendor(name="=HYPERLINK Later LLP")
+    post_form(client, f"/agreements/new/{soon.id}", nda_form(
+        expires_on=(TODAY + timedelta(days=20)).isoformat()))
+    post_form(client, f"/agreements/new/{later.id}", nda_form())
+    expiring = client.get("/agreements/?standing=expiring").get_data(as_text=True)
+    assert "Soon LLP" in expiring and "Later LLP" not in expiring
+    window = client.get("/agreements/?within=30").get_data(as_text=True)
+    assert "Soon LLP" in window and "Later LLP" not in window
+    assert "Later LLP" in client.get("/agreements/?within=bogus&kind=nope").get_data(
+        as_text=True)  # unknown filters are ignored
+    export = client.get("/agreements/export.csv")
+    text = export.data.decode("utf-8-sig")
+    assert export.mimetype == "text/csv" and text.splitlines()[0].startswith("firm,kind")
+    assert "'=HYPERLINK Later LLP" in text  # a formula-like cell is defused
+    assert "Soon LLP,nda,Mutual NDA 2026,signed,expiring" in text

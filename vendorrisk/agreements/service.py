@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
-from sqlalchemy import Exists, exists, select
+from sqlalchemy import Exists, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from vendorrisk import clock
@@ -31,7 +31,7 @@ from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, NotFound
 from vendorrisk.vendors.models import Vendor
-from vendorrisk.vendors.service import get_vendor
+from vendorrisk.vendors.service import escape_like, get_vendor
 
 SIGNED_COPY, COUNTERSIGNED = "signed", "countersigned"
 MAX_TEXT = 5_000
@@ -289,3 +289,38 @@ def nda_standing(session: Session, vendor_id: int, today: date,
     standings = [standing(a.dates, today, warn_days) for a in current]
     in_force = [s for s in standings if s.in_force]
     return in_force[0] if in_force else standings[0]
+
+
+# --- the register of every agreement ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgreementQuery:
+    kind: AgreementKind | None = None
+    standing: Standing | None = None
+    within_days: int | None = None  # ending within this many days from today
+    text: str = ""  # part of the firm's name
+    include_superseded: bool = False
+
+
+def register(session: Session, actor: Actor, q: AgreementQuery, today: date,
+             warn_days: int = 60) -> list[tuple[Agreement, Standing]]:
+    """Agreements with where each stands today, soonest end first. The standing is derived in
+    Python from the one rule in domain.py; SQL narrows by kind, firm and end date first."""
+    query = select(Agreement).join(Vendor).options(joinedload(Agreement.vendor))
+    if q.kind is not None:
+        query = query.where(Agreement.kind == q.kind)
+    if not q.include_superseded and q.standing != Standing.SUPERSEDED:
+        query = query.where(Agreement.superseded_at.is_(None))
+    if q.within_days is not None:
+        query = query.where(Agreement.expires_on >= today,
+                            Agreement.expires_on <= today + timedelta(days=q.within_days))
+    if q.text.strip():
+        pattern = f"%{escape_like(q.text.strip().lower())}%"
+        query = query.where(func.lower(Vendor.name).like(pattern, escape="\\"))
+    rows = [(a, standing(a.dates, today, warn_days)) for a in session.scalars(
+        query.order_by(Agreement.expires_on.is_(None), Agreement.expires_on, Vendor.name))]
+    if q.standing is not None:
+        rows = [(a, s) for a, s in rows if s == q.standing]
+    audit.record(session, actor, "agreement.list", object_type="agreement",
+                 details={"shown": len(rows)})
+    return rows

@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -18,9 +19,10 @@ from werkzeug.wrappers import Response
 from vendorrisk import clock, db
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS, Role
 from vendorrisk.agreements import service as agreements
-from vendorrisk.agreements.domain import AgreementKind, AgreementStatus, standing
+from vendorrisk.agreements.domain import AgreementKind, AgreementStatus, Standing, standing
 from vendorrisk.agreements.forms import AgreementForm, CountersignedForm, TerminateForm
 from vendorrisk.agreements.models import Agreement
+from vendorrisk.csv_export import csv_response
 from vendorrisk.downloads import attachment
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
@@ -93,6 +95,47 @@ def _save(form: AgreementForm, action: str, **ids: int) -> Agreement | None:
         db.rollback_if_open()
         form.form_errors.append(error.message)
         return None
+
+
+def _query() -> agreements.AgreementQuery:
+    """The list's filters from the address; an unknown value is ignored, never an error."""
+    args = request.args
+    kind = args.get("kind", "")
+    state = args.get("standing", "")
+    within = args.get("within", "")
+    return agreements.AgreementQuery(
+        kind=AgreementKind(kind) if kind in AgreementKind._value2member_map_ else None,
+        standing=Standing(state) if state in Standing._value2member_map_ else None,
+        within_days=int(within) if within in WINDOWS else None, text=args.get("q", "")[:100])
+
+
+WINDOWS = ("30", "60", "90")
+CSV_COLUMNS = ("firm", "kind", "title", "status", "standing", "signed_on", "effective_on",
+               "expires_on", "indefinite", "review_on", "our_signatory", "their_signatory",
+               "survival_months", "survives_indefinitely")
+
+
+@bp.route("/")
+@roles(INTERNAL_ROLES)
+def index() -> str:
+    rows = agreements.register(db.session(), current_actor(), _query(), clock.now().date(),
+                               _warn_days())
+    return render_template("agreements/index.html", rows=rows, query=_query(),
+                           kinds=list(AgreementKind), standings=list(Standing), windows=WINDOWS)
+
+
+@bp.route("/export.csv")
+@roles(INTERNAL_ROLES)
+def export() -> Response:
+    rows = agreements.register(db.session(), current_actor(), _query(), clock.now().date(),
+                               _warn_days())
+    db.commit_if_open()  # the listing is audited before the file streams
+    return csv_response(
+        f"agreements-{clock.now():%Y%m%d}.csv", CSV_COLUMNS,
+        ([a.vendor.name, a.kind.value, a.title, a.status.value, s.value, a.signed_on or "",
+          a.effective_on or "", a.expires_on or "", a.indefinite, a.review_on or "",
+          a.our_signatory, a.their_signatory, a.survival_months or "",
+          a.survives_indefinitely] for a, s in rows))
 
 
 @bp.route("/new/<int:vendor_id>", methods=["GET", "POST"])

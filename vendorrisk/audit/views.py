@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request
 
 from vendorrisk import db
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import Role
 from vendorrisk.audit import service as audit
+from vendorrisk.csv_export import csv_response
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
 
@@ -67,21 +65,7 @@ def export() -> Response:
     # Exporting the log is itself an access worth logging; it is committed before streaming.
     audit.record(session, current_actor(), "audit.export")
 
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")  # BOM: spreadsheet programs then read UTF-8 correctly
-        writer.writerow(CSV_COLUMNS)
-        for event in audit.stream(session, f):
-            writer.writerow([event.id, event.occurred_at.isoformat(), event.actor_id or "",
-                             event.actor_role, event.action, event.object_type, event.object_id,
-                             event.ip, event.outcome, event.details, event.prev_hash, event.hash])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-
-    filename = f"audit-log-{datetime.now(UTC):%Y%m%d-%H%M%S}.csv"
-    return Response(stream_with_context(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    rows = ([event.id, event.occurred_at.isoformat(), event.actor_id or "", event.actor_role,
+             event.action, event.object_type, event.object_id, event.ip, event.outcome,
+             event.details, event.prev_hash, event.hash] for event in audit.stream(session, f))
+    return csv_response(f"audit-log-{datetime.now(UTC):%Y%m%d-%H%M%S}.csv", CSV_COLUMNS, rows)

@@ -279,13 +279,13 @@ class VendorPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _filtered(query: Select[Any], q: VendorQuery) -> Select[Any]:
     if q.text:
-        pattern = f"%{_escape_like(q.text.lower())}%"
+        pattern = f"%{escape_like(q.text.lower())}%"
         query = query.where(or_(func.lower(Vendor.name).like(pattern, escape="\\"),
                                 func.lower(Vendor.city).like(pattern, escape="\\")))
     for column, value in ((Vendor.kind, q.kind), (Vendor.tier, q.tier),
