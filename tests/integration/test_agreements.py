@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -254,3 +255,25 @@ def test_the_register_filters_by_standing_and_window_and_exports_csv(client, log
     assert export.mimetype == "text/csv" and text.splitlines()[0].startswith("firm,kind")
     assert "'=HYPERLINK Later LLP" in text  # a formula-like cell is defused
     assert "Soon LLP,nda,Mutual NDA 2026,signed,expiring" in text
+
+
+def test_the_dashboard_counts_missing_and_ending_ndas_and_links_to_them(
+        app, client, login_as, make_vendor, db_session, documents):
+    login_as(Role.MANAGER)
+    bare = make_vendor(name="Bare LLP")
+    for name, days in (("Covered LLP", 700), ("Ending LLP", 45)):
+        agreements.record(
+            db_session, TEST_ACTOR, EncryptedFiles(documents, keyring_for(app)), 10**6,
+            make_vendor(name=name).id, agreements.AgreementDetails(
+                AgreementKind.NDA, AgreementStatus.SIGNED, signed_on=TODAY - timedelta(days=1),
+                effective_on=TODAY - timedelta(days=1), expires_on=TODAY + timedelta(days=days)),
+            agreements.Upload("nda.pdf", PDF))
+    db_session.commit()
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert re.search(r'nda=missing[^>]*><span class="big">1</span>', page)
+    assert re.search(r'within=30[^>]*><span class="big">0</span>', page)
+    assert re.search(r'within=60[^>]*><span class="big">1</span>', page)
+    missing = client.get("/vendors/?status=current&nda=missing").get_data(as_text=True)
+    assert bare.name in missing and "Covered LLP" not in missing and "Ending LLP" not in missing
+    ending = client.get("/agreements/?kind=nda&within=60").get_data(as_text=True)
+    assert "Ending LLP" in ending and "Covered LLP" not in ending

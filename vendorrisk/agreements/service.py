@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Protocol
 
-from sqlalchemy import Exists, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from vendorrisk import clock
@@ -268,15 +268,6 @@ def of_vendor(session: Session, vendor_id: int) -> list[Agreement]:
     return list(session.scalars(select(Agreement).where(Agreement.vendor_id == vendor_id)
                                 .order_by(Agreement.superseded_at.is_not(None), Agreement.kind,
                                           Agreement.id.desc())))
-
-
-def nda_in_force_clause(today: date) -> Exists:
-    """SQL: the vendor of the row has a signed, current NDA in force today."""
-    return exists().where(
-        Agreement.vendor_id == Vendor.id, Agreement.kind == AgreementKind.NDA,
-        Agreement.status == AgreementStatus.SIGNED, Agreement.superseded_at.is_(None),
-        Agreement.effective_on <= today,
-        (Agreement.indefinite.is_(True)) | (Agreement.expires_on >= today))
 
 
 def nda_standing(session: Session, vendor_id: int, today: date,

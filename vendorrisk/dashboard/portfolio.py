@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, not_, select
 from sqlalchemy.orm import Session, joinedload
 
+from vendorrisk.agreements.queries import nda_ending_within, nda_in_force
 from vendorrisk.assessments.models import (
     OPEN_STATUSES,
     Assessment,
@@ -51,6 +52,8 @@ class Portfolio:
     overdue_findings: int
     reassessments_overdue: int
     reassessments_due_soon: int
+    without_nda: int  # firms with no signed NDA in force today
+    nda_ending: dict[int, int]  # NDAs in force that end within 30, 60 and 90 days
 
     @property
     def firms(self) -> int:
@@ -66,7 +69,7 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def portfolio(session: Session, today: date, cadence: Cadence) -> Portfolio:
-    """Everything the dashboard's portfolio section shows, in five queries."""
+    """Everything the dashboard's portfolio section shows, in six queries."""
     until = today + timedelta(days=DUE_SOON_DAYS)
     residual = _residual_counts(session)
     heat, distribution = _score_shape(session)
@@ -82,7 +85,20 @@ def portfolio(session: Session, today: date, cadence: Cadence) -> Portfolio:
             select(func.count(Assessment.id)).where(*_assessment_overdue(today))) or 0,
         overdue_findings=session.scalar(
             select(func.count(Finding.id)).where(*_finding_overdue(today))) or 0,
-        reassessments_overdue=overdue, reassessments_due_soon=due_soon)
+        reassessments_overdue=overdue, reassessments_due_soon=due_soon,
+        **_nda_counts(session, today))
+
+
+NDA_WINDOWS = (30, 60, 90)
+
+
+def _nda_counts(session: Session, today: date) -> dict[str, Any]:
+    counts = session.execute(select(
+        _count_if(~nda_in_force(today)),
+        *(_count_if(nda_ending_within(today, days)) for days in NDA_WINDOWS))
+        .where(_in_portfolio())).one()
+    return {"without_nda": counts[0], "nda_ending": dict(zip(NDA_WINDOWS, counts[1:],
+                                                             strict=True))}
 
 
 def _residual_counts(session: Session) -> Counter[RiskTier | None]:

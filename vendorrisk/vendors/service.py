@@ -7,7 +7,7 @@ forget it.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import VENDOR_EDITORS
 from vendorrisk.accounts.service import normalize_email
+from vendorrisk.agreements.queries import nda_in_force
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, NotFound
@@ -259,6 +260,7 @@ class VendorQuery:
     current: bool = False  # every firm but the offboarded: the portfolio
     residual: RiskTier | None = None
     undecided: bool = False  # no decision yet, so no residual risk
+    without_nda_on: date | None = None  # only firms with no signed NDA in force on that day
     band: ScoreBand | None = None  # of the latest decided control score
     bucket: Bucket | None = None  # of the latest decided control score
     sort: str = "name"
@@ -297,6 +299,8 @@ def _filtered(query: Select[Any], q: VendorQuery) -> Select[Any]:
         query = query.where(Vendor.status != VendorStatus.OFFBOARDED)
     if q.undecided:
         query = query.where(Vendor.residual_risk.is_(None))
+    if q.without_nda_on is not None:
+        query = query.where(~nda_in_force(q.without_nda_on))
     if q.band is not None:
         query = query.where(score_within(band_ranges()[q.band]))
     if q.bucket is not None:
@@ -342,6 +346,7 @@ def list_vendors(session: Session, actor: Actor, q: VendorQuery) -> VendorPage:
             ("kind", q.kind), ("tier", q.tier), ("status", q.status), ("owner", q.owner_id),
             ("current", q.current or None), ("residual", q.residual),
             ("undecided", q.undecided or None), ("band", q.band),
+            ("without_nda", q.without_nda_on),
             ("bucket", q.bucket.start if q.bucket else None)) if v is not None},
         "searched": bool(q.text), "page": page, "shown": [v.id for v in vendors]})
     return VendorPage(list(vendors), total, page, q.per_page)

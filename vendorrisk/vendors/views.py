@@ -61,6 +61,7 @@ def _query_from_request() -> vendors.VendorQuery:
         owner_id=_int_arg("owner", None),
         residual=_enum_arg(RiskTier, "residual"),  # type: ignore[arg-type]
         undecided=request.args.get("residual") == UNDECIDED,
+        without_nda_on=clock.now().date() if request.args.get("nda") == "missing" else None,
         band=_enum_arg(ScoreBand, "band"),  # type: ignore[arg-type]
         bucket=_bucket_arg(),
         sort=sort if sort in vendors.SORTS else "name",
