@@ -79,13 +79,14 @@ class DefaultConfig:
     # The worker (`flask worker`): how often each job runs, in seconds; how often the leader
     # checks in (heartbeat, "run now" requests); how often a standby tries to take over.
     WORKER_JOB_INTERVALS: Mapping[str, float] = MappingProxyType(
-        {"deliver_mail": 30, "agreement_reminders": 3600})
+        {"deliver_mail": 30, "agreement_reminders": 3600, "reassessments": 3600})
     WORKER_POLL_SECONDS = 5
     WORKER_STANDBY_SECONDS = 10
 
     # Months from a decision to the firm's next reassessment, per inherent risk tier (the
     # defaults are Cadence's). A tier left out keeps its default; a riskier tier may not wait
     # longer than a calmer one.
+    REASSESSMENT_LEAD_DAYS = 30  # a reassessment is sent this long before it falls due
     REASSESSMENT_MONTHS: Mapping[str, int] = MappingProxyType(asdict(Cadence()))
 
     QUESTIONNAIRES_DIR = str(Path(__file__).resolve().parent.parent / "questionnaires")

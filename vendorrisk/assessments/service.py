@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -42,6 +43,11 @@ class Portal:
     organization: str
     public_url: str
     invitation_lifetime: timedelta
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Portal:
+        return cls(organization=config["ORGANIZATION_NAME"], public_url=config["PUBLIC_URL"],
+                   invitation_lifetime=config["INVITATION_LIFETIME"])
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,7 @@ bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
 
 def portal() -> assessments.Portal:
-    config = current_app.config
-    return assessments.Portal(organization=config["ORGANIZATION_NAME"],
-                              public_url=config["PUBLIC_URL"],
-                              invitation_lifetime=config["INVITATION_LIFETIME"])
+    return assessments.Portal.from_config(current_app.config)
 
 
 def _folder() -> Path:

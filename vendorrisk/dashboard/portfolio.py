@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, not_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, not_, select
 from sqlalchemy.orm import Session, joinedload
 
 from vendorrisk.agreements.queries import nda_ending_within, nda_in_force
@@ -29,9 +29,9 @@ from vendorrisk.assessments.models import (
 )
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
-from vendorrisk.db import UTCDateTime
 from vendorrisk.questionnaires.scoring import ScoreBand
-from vendorrisk.scheduling.cadence import Cadence, latest_decision_due_by, next_due
+from vendorrisk.scheduling.cadence import Cadence, next_due
+from vendorrisk.scheduling.queries import reassessment_due_by
 from vendorrisk.vendors.domain import RiskTier, VendorStatus
 from vendorrisk.vendors.models import Vendor
 from vendorrisk.vendors.score_ranges import Bucket, buckets
@@ -74,7 +74,7 @@ def portfolio(session: Session, today: date, cadence: Cadence) -> Portfolio:
     residual = _residual_counts(session)
     heat, distribution = _score_shape(session)
     overdue, due_soon = session.execute(
-        select(_count_if(_reassessment_due_by(today - timedelta(days=1), cadence)),
+        select(_count_if(reassessment_due_by(today - timedelta(days=1), cadence)),
                _count_if(_due_soon(today, until, cadence)))
         .where(_in_portfolio(), Vendor.last_decided_at.is_not(None))).one()
     return Portfolio(
@@ -197,21 +197,9 @@ def overdue_findings(session: Session, actor: Actor, today: date, page: int,
 
 # --- reassessments --------------------------------------------------------------------------
 
-def _reassessment_due_by(day: date, cadence: Cadence) -> ColumnElement[bool]:
-    """The firm's reassessment falls due on or before ``day``.
-
-    Per tier, a firm is due when its decision was taken on or before a date (cadence.py); the
-    CASE picks the tier's limit, as the first instant (UTC, like the stored time) after that
-    date."""
-    limits = {tier: literal(datetime.combine(latest_decision_due_by(day, tier, cadence)
-                                             + timedelta(days=1), time(), UTC), UTCDateTime())
-              for tier in RiskTier}
-    return Vendor.last_decided_at < case(limits, value=Vendor.tier)
-
-
 def _due_soon(today: date, until: date, cadence: Cadence) -> ColumnElement[bool]:
-    return and_(_reassessment_due_by(until, cadence),
-                not_(_reassessment_due_by(today - timedelta(days=1), cadence)))
+    return and_(reassessment_due_by(until, cadence),
+                not_(reassessment_due_by(today - timedelta(days=1), cadence)))
 
 
 @dataclass(frozen=True)
@@ -241,7 +229,7 @@ def reassessments_due(session: Session, actor: Actor, today: date,
     rows = session.execute(
         select(Vendor.id, Vendor.name, Vendor.tier, Vendor.residual_risk, Vendor.last_decided_at)
         .where(_in_portfolio(), Vendor.last_decided_at.is_not(None),
-               _reassessment_due_by(until, cadence)))
+               reassessment_due_by(until, cadence)))
     due = sorted((DueReassessment(vendor_id, name, tier, residual, decided.date(),
                                   next_due(decided.date(), tier, cadence))
                   for vendor_id, name, tier, residual, decided in rows),

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from vendorrisk.agreements import reminders
+from vendorrisk.assessments.service import Portal
 from vendorrisk.db import get_db
 from vendorrisk.mail import service as mail
+from vendorrisk.scheduling import sweeps
+from vendorrisk.scheduling.cadence import Cadence
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,23 @@ def remind_agreements(app: Flask) -> str:
     return f"reminded {report.sent}, passed {report.passed}"
 
 
+def start_reassessments(app: Flask) -> str:
+    config = app.config
+    report = sweeps.start_due_reassessments(get_db(app).new_session, sweeps.SweepSettings(
+        folder=Path(config["QUESTIONNAIRES_DIR"]), portal=Portal.from_config(config),
+        cadence=Cadence.from_months(config["REASSESSMENT_MONTHS"]),
+        lead=timedelta(days=int(config["REASSESSMENT_LEAD_DAYS"])),
+        require_nda=bool(config["REQUIRE_NDA_FOR_QUESTIONNAIRES"])))
+    problems = "; ".join(f"firm {vendor_id}: {why}" for vendor_id, why in
+                         sorted(report.problems.items())[:5])
+    summary = f"started {report.started}, already started {report.already}"
+    return f"{summary}, not sent {len(report.problems)} ({problems})" if problems else summary
+
+
 JOBS: tuple[Job, ...] = (
     Job("deliver_mail", _l("Deliver the email outbox"), deliver_mail),
     Job("agreement_reminders", _l("Remind of expiring agreements"), remind_agreements),
+    Job("reassessments", _l("Start reassessments that fall due"), start_reassessments),
 )
 
 
