@@ -43,7 +43,9 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with scratch_database(tmp_path_factory.mktemp("db"), "main") as url:
-        application = make_app(url)
+        files = tmp_path_factory.mktemp("files")  # never the repository's instance folder
+        application = make_app(url, UPLOAD_DIR=str(files / "uploads"),
+                               AGREEMENTS_DIR=str(files / "agreements"))
         upgrade(get_db(application).engine)
         yield application
         get_db(application).engine.dispose()

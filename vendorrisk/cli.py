@@ -132,15 +132,22 @@ def audit_verify() -> None:
 @click.option("--force", is_flag=True, help="Allow seeding outside development and testing.")
 @unit_of_work
 def seed_demo(force: bool) -> None:
-    """Load demo users and about 30 partner firms. Safe to run again."""
+    """Load demo users, about 30 partner firms and their assessments. Safe to run again."""
+    from vendorrisk.agreements.files_web import store as agreement_store
+    from vendorrisk.assessments.files_web import storage
+    from vendorrisk.assessments.service import Portal
     from vendorrisk.seed import demo
 
     if current_app.config["ENV_NAME"] == "production" and not force:
         raise DomainError("Refusing to load demo users with published passwords into a "
                           "production portal; pass --force if this really is a demo.")
-    report = demo.load(db.session(), min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    report = demo.load(db.session(), min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+                       portal=Portal.from_config(current_app.config), storage=storage(),
+                       agreement_store=agreement_store(),
+                       questionnaires=Path(current_app.config["QUESTIONNAIRES_DIR"]))
     click.echo(f"Demo data: {report.created_vendors} firms created, "
-               f"{report.existing_vendors} already present.")
+               f"{report.existing_vendors} already present; "
+               f"assessment history written for {report.histories}.")
     click.echo("Demo sign-ins (password for all: see below):")
     for email, role in report.logins:
         click.echo(f"  {role:<12} {email}")

@@ -20,6 +20,7 @@ from vendorrisk import clock, db
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS, Role
 from vendorrisk.agreements import service as agreements
 from vendorrisk.agreements.domain import AgreementKind, AgreementStatus, Standing, standing
+from vendorrisk.agreements.files_web import store
 from vendorrisk.agreements.forms import AgreementForm, CountersignedForm, TerminateForm
 from vendorrisk.agreements.models import Agreement
 from vendorrisk.csv_export import csv_response
@@ -28,15 +29,10 @@ from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
-from vendorrisk.storage.files import EncryptedFiles, keyring_for
 from vendorrisk.vendors import service as vendors
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 partner_bp = Blueprint("partner_agreements", __name__, url_prefix="/partner/agreements")
-
-
-def store() -> EncryptedFiles:
-    return EncryptedFiles(current_app.config["AGREEMENTS_DIR"], keyring_for(current_app))
 
 
 def _max_bytes() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,7 +25,7 @@ from vendorrisk.assessments.models import (
     Invitation,
     QuestionnaireVersion,
 )
-from vendorrisk.assessments.versions import load_version
+from vendorrisk.assessments.versions import load_version, parsed
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, NotFound
@@ -62,8 +63,11 @@ def _questionnaire_files(folder: Path) -> dict[str, tuple[Path, schema.Questionn
     found: dict[str, tuple[Path, schema.Questionnaire]] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            questionnaire = schema.load_file(path)
-        except schema.QuestionnaireError:
+            raw = path.read_bytes()
+            # Parsed once per content (a send reads every file): an edited file is new content.
+            questionnaire = parsed(hashlib.sha256(raw).hexdigest(), raw.decode("utf-8"),
+                                   str(path))
+        except (OSError, UnicodeDecodeError, schema.QuestionnaireError):
             continue  # `questionnaires check` reports it; an invalid file is never offered
         found.setdefault(questionnaire.id, (path, questionnaire))
     return found

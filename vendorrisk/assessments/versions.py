@@ -9,12 +9,12 @@ from vendorrisk.questionnaires import schema
 
 
 def load_version(version: QuestionnaireVersion) -> schema.Questionnaire:
-    return _parsed_snapshot(version.content_hash, version.source,
+    return parsed(version.content_hash, version.source,
                             f"{version.questionnaire_key} {version.version}")
 
 
 @lru_cache(maxsize=32)
-def _parsed_snapshot(content_hash: str, source: str, name: str) -> schema.Questionnaire:
+def parsed(content_hash: str, source: str, name: str) -> schema.Questionnaire:
     # Parsing the full questionnaire takes ~170 ms and every partner page and autosave needs it;
     # a snapshot never changes (it is keyed by its hash) and Questionnaire is immutable.
     return schema.loads(source, name)
