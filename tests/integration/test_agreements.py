@@ -21,6 +21,7 @@ from vendorrisk.audit.models import AuditEvent
 from vendorrisk.db import get_db
 from vendorrisk.errors import DomainError
 from vendorrisk.mail.models import OutboxEmail
+from vendorrisk.scheduling import jobs
 from vendorrisk.storage.files import EncryptedFiles, keyring_for
 from vendorrisk.vendors import service as vendors
 
@@ -174,6 +175,19 @@ def signed_nda(db_session, app, vendor_id: int, expires_on: date, tmp_path) -> A
 
 def sweep(app) -> reminders.ReminderReport:
     return reminders.send_due(get_db(app).new_session, (60, 30, 7, 0), "Test Co")
+
+
+def test_the_reminder_job_runs_as_the_worker_runs_it(app, db_session, make_vendor, frozen_clock,
+                                                     tmp_path):
+    """In an app context without a request, as in the worker: no gettext, no request needed."""
+    firm = make_vendor()
+    vendors.add_contact(db_session, TEST_ACTOR, firm.id, name="李娜", email="li.na@example.com",
+                        role="", phone="", is_primary=True)
+    signed_nda(db_session, app, firm.id, frozen_clock().date() + timedelta(days=7), tmp_path)
+    with app.app_context():
+        assert jobs.remind_agreements(app) == "reminded 1, passed 2"
+    [email] = reminder_emails(db_session)
+    assert "non-disclosure agreement" in email.body_text and "保密协议" in email.body_text
 
 
 def reminder_emails(db_session) -> list[OutboxEmail]:

@@ -17,9 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from vendorrisk import clock
-from vendorrisk.agreements.domain import AgreementStatus, reminder_due
+from vendorrisk.agreements.domain import AgreementKind, AgreementStatus, reminder_due
 from vendorrisk.agreements.models import Agreement, AgreementReminder
-from vendorrisk.labels import label
 from vendorrisk.mail import service as mail
 from vendorrisk.vendors.models import Vendor
 
@@ -41,8 +40,14 @@ def _candidates(session: Session, today: date, longest_lead: int) -> list[int]:
         Agreement.expires_on <= today + timedelta(days=longest_lead))))
 
 
+# Emails are bilingual and sent by the worker, outside any request (so not through gettext).
+KIND_NAMES = {AgreementKind.NDA: ("non-disclosure agreement", "保密协议"),
+              AgreementKind.DPA: ("data processing agreement", "数据处理协议"),
+              AgreementKind.MSA: ("master services agreement", "主服务协议")}
+
+
 def _email(agreement: Agreement, lead: int, organization: str) -> tuple[str, str]:
-    kind, firm = str(label(agreement.kind)), agreement.vendor.name
+    (kind, kind_zh), firm = KIND_NAMES[agreement.kind], agreement.vendor.name
     assert agreement.expires_on is not None
     when = agreement.expires_on.isoformat()
     if lead == 0:
@@ -52,7 +57,7 @@ def _email(agreement: Agreement, lead: int, organization: str) -> tuple[str, str
     body = (f"The {kind} between {organization} and {firm} expires on {when}.\n"
             "Without a signed agreement in force no client data may be shared with the firm. "
             "Please arrange its renewal.\n\n----\n\n"
-            f"{organization} 与 {firm} 之间的协议将于 {when} 到期。"
+            f"{organization} 与 {firm} 之间的{kind_zh}将于 {when} 到期。"
             "协议失效后不得再向该机构共享任何客户数据，请及时安排续签。\n")
     return subject, body
 
