@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,10 +52,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         get_db(application).engine.dispose()
 
 
-@pytest.fixture
-def db_session(app: Flask) -> Iterator[Session]:
-    """Every session of this test (requests, CLI, factories) shares one outer transaction that is
-    rolled back at the end; their commits only release savepoints."""
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[Session]:
+    """Every session opened meanwhile (requests, CLI, factories) shares one outer transaction
+    that is rolled back at the end; their commits only release savepoints."""
     database = get_db(app)
     original = dict(database.sessionmaker.kw)
     connection = database.engine.connect()
@@ -69,6 +70,13 @@ def db_session(app: Flask) -> Iterator[Session]:
         connection.close()
         database.sessionmaker.kw.clear()
         database.sessionmaker.kw.update(original)
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """One rolled-back transaction per test."""
+    with rolled_back(app) as session:
+        yield session
 
 
 @pytest.fixture

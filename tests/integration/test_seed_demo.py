@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.conftest import rolled_back
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import Role
 from vendorrisk.agreements import service as agreements
@@ -30,7 +31,7 @@ from vendorrisk.assessments.models import (
 from vendorrisk.assessments.service import get_assessment
 from vendorrisk.audit.chain import Actor, verify
 from vendorrisk.audit.models import AuditEvent
-from vendorrisk.db import Base, get_db
+from vendorrisk.db import Base
 from vendorrisk.seed.demo_data import DEMO_VENDORS
 from vendorrisk.seed.history_plan import PLANS, english_name
 from vendorrisk.vendors.models import Vendor
@@ -46,23 +47,13 @@ def seed(app: Flask) -> str:
 def seeded(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     """The demo, loaded once for this module's stories (it takes seconds), inside one outer
     transaction rolled back at the end, as conftest's db_session does for a single test."""
-    database = get_db(app)
-    original = dict(database.sessionmaker.kw)
     folders = {key: app.config[key] for key in ("UPLOAD_DIR", "AGREEMENTS_DIR")}
     app.config.update({key: str(tmp_path_factory.mktemp(key.lower())) for key in folders})
-    connection = database.engine.connect()
-    outer = connection.begin()
-    database.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
-    session = database.sessionmaker()
     try:
-        seed(app)
-        yield session
+        with rolled_back(app) as session:
+            seed(app)
+            yield session
     finally:
-        session.close()
-        outer.rollback()
-        connection.close()
-        database.sessionmaker.kw.clear()
-        database.sessionmaker.kw.update(original)
         app.config.update(folders)
 
 
