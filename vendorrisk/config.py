@@ -79,7 +79,8 @@ class DefaultConfig:
     # The worker (`flask worker`): how often each job runs, in seconds; how often the leader
     # checks in (heartbeat, "run now" requests); how often a standby tries to take over.
     WORKER_JOB_INTERVALS: Mapping[str, float] = MappingProxyType(
-        {"deliver_mail": 30, "agreement_reminders": 3600, "reassessments": 3600})
+        {"deliver_mail": 30, "agreement_reminders": 3600, "reassessments": 3600,
+         "late_reminders": 3600})
     WORKER_POLL_SECONDS = 5
     WORKER_STANDBY_SECONDS = 10
 

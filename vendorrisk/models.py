@@ -18,7 +18,7 @@ from vendorrisk.assessments.models import (
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
 from vendorrisk.mail.models import OutboxEmail
-from vendorrisk.scheduling.models import JobState, WorkerStatus
+from vendorrisk.scheduling.models import JobState, ReminderSent, WorkerStatus
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "LoginFailure",
     "OutboxEmail",
     "QuestionnaireVersion",
+    "ReminderSent",
     "ReviewComment",
     "Submission",
     "User",

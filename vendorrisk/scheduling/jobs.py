@@ -18,6 +18,7 @@ from vendorrisk.agreements import reminders
 from vendorrisk.assessments.service import Portal
 from vendorrisk.db import get_db
 from vendorrisk.mail import service as mail
+from vendorrisk.scheduling import reminders as late
 from vendorrisk.scheduling import sweeps
 from vendorrisk.scheduling.cadence import Cadence
 
@@ -54,10 +55,19 @@ def start_reassessments(app: Flask) -> str:
     return f"{summary}, not sent {len(report.problems)} ({problems})" if problems else summary
 
 
+def remind_late(app: Flask) -> str:
+    report = late.send_late_reminders(get_db(app).new_session, app.config["PUBLIC_URL"],
+                                      app.config["ORGANIZATION_NAME"])
+    return (f"late questionnaires {report.assessments}, late findings {report.findings}, "
+            f"expired invitations {report.invitations}")
+
+
 JOBS: tuple[Job, ...] = (
     Job("deliver_mail", _l("Deliver the email outbox"), deliver_mail),
     Job("agreement_reminders", _l("Remind of expiring agreements"), remind_agreements),
     Job("reassessments", _l("Start reassessments that fall due"), start_reassessments),
+    Job("late_reminders", _l("Remind of late questionnaires, findings and expired links"),
+        remind_late),
 )
 
 

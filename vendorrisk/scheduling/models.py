@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vendorrisk.db import Base, UTCDateTime
@@ -37,3 +37,18 @@ class WorkerStatus(Base):
     holder: Mapped[str] = mapped_column(String(200))  # host and process id
     leader_since: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderSent(Base):
+    """One reminder about one thing (an overdue assessment, finding or an expired invitation)
+    under one key (e.g. the week it was overdue): the unique key makes "once" a database fact."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("subject_type", "subject_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(20))  # assessment | finding | invitation
+    subject_id: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(40))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
