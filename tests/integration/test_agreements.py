@@ -24,6 +24,7 @@ from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.scheduling import jobs
 from vendorrisk.storage.files import EncryptedFiles, keyring_for
 from vendorrisk.vendors import service as vendors
+from vendorrisk.vendors.models import Vendor
 
 TODAY = date.today()
 
@@ -127,6 +128,10 @@ def test_renewal_supersedes_and_keeps_the_history(client, login_as, make_vendor,
     page = client.get(renewed.headers["Location"]).get_data(as_text=True)
     assert "Mutual NDA 2028" in page and "Superseded by a renewal" in page  # in the history
     assert post_form(client, f"/agreements/{old_id}/renew", nda_form()).status_code == 200
+    db_session.expire_all()
+    firm_now = db_session.get(Vendor, firm.id)  # a renewed NDA brings the reassessment forward
+    assert firm_now.reassessment_requested_at is not None
+    assert firm_now.reassessment_reason.startswith("NDA renewed")
 
 
 def test_the_partner_sees_its_agreement_and_uploads_a_countersigned_copy(

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from tests.conftest import TEST_ACTOR, make_app, vendor_details
 from tests.databases import scratch_database
 from vendorrisk import clock
+from vendorrisk.assessments import findings
 from vendorrisk.assessments import service as assessments
-from vendorrisk.assessments.models import Assessment, AssessmentStatus
+from vendorrisk.assessments.models import Assessment, AssessmentStatus, FindingSeverity
 from vendorrisk.db import get_db, unit_of_work
 from vendorrisk.migrate import upgrade
 from vendorrisk.scheduling import sweeps
@@ -142,3 +143,25 @@ def test_two_sweeps_at_once_start_each_reassessment_once(tmp_path, questionnaire
         get_db(app).engine.dispose()
     assert len(per_firm) == 40 and all(n == 1 for _firm, n in per_firm)
     assert sum(r.started for r in reports) == 40 and not any(r.problems for r in reports)
+
+
+def test_a_critical_finding_on_an_approved_firm_brings_its_reassessment_forward(
+        app, db_session, questionnaires):
+    send_on = decided_firms(db_session, questionnaires, 1, 1)
+    firm_id = next(iter(send_on))
+    completed = db_session.scalar(select(Assessment).where(Assessment.vendor_id == firm_id))
+    early = START - timedelta(days=200)  # long before the cadence makes it due
+    clock.use(lambda: datetime.combine(early, time(9), UTC))
+    try:
+        findings.raise_finding(db_session, TEST_ACTOR, completed.id, findings.NewFinding(
+            severity=FindingSeverity.CRITICAL, title="Client files found on a public share",
+            description="Seen during an audit.", remediation="Remove and investigate.",
+            due_date=None, owner_id=None))
+        db_session.commit()
+    finally:
+        clock.use(None)
+    report = sweep_on(app, early, questionnaires)
+    assert report.started == 1
+    [started] = cycles(db_session)[firm_id]
+    assert started.due_date == early + timedelta(days=30)
+    assert sweep_on(app, early + timedelta(days=1), questionnaires).started == 0  # asked once

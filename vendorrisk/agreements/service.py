@@ -31,7 +31,7 @@ from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, NotFound
 from vendorrisk.vendors.models import Vendor
-from vendorrisk.vendors.service import escape_like, get_vendor
+from vendorrisk.vendors.service import escape_like, get_vendor, request_reassessment
 
 SIGNED_COPY, COUNTERSIGNED = "signed", "countersigned"
 MAX_TEXT = 5_000
@@ -173,6 +173,8 @@ def renew(session: Session, actor: Actor, store: DocumentStore, max_bytes: int,
     session.flush()
     audit.record(session, actor, "agreement.renew", object_type="agreement", object_id=old.id,
                  details={"renewed_by": new.id})
+    if old.kind == AgreementKind.NDA:
+        request_reassessment(session, actor, old.vendor_id, f"NDA renewed (#{new.id})")
     return new
 
 

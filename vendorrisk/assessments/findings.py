@@ -35,6 +35,7 @@ from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError, NotFound
 from vendorrisk.questionnaires import scoring
 from vendorrisk.questionnaires.schema import Questionnaire
+from vendorrisk.vendors import service as vendors
 
 SCORING, REVIEWER = "scoring", "reviewer"
 # How long a partner has to remediate, by severity, unless the reviewer sets a date.
@@ -130,6 +131,11 @@ def raise_finding(session: Session, actor: Actor, assessment_id: int,
     audit.record(session, actor, "finding.raise", object_type="finding", object_id=finding.id,
                  details={"source": REVIEWER, "assessment_id": assessment.id,
                           "severity": new.severity.value})
+    if new.severity == FindingSeverity.CRITICAL and \
+            assessment.status == AssessmentStatus.COMPLETED:
+        # Found while supervising an approved firm: reassess it now, not at its cadence.
+        vendors.request_reassessment(session, actor, assessment.vendor_id,
+                                     f"critical finding #{finding.id}")
     return finding
 
 

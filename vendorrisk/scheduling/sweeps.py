@@ -1,4 +1,5 @@
-"""The reassessment sweep: start each firm's next cycle a lead time before it falls due.
+"""The reassessment sweep: start each firm's next cycle a lead time before it falls due, or at
+once when an early reassessment was asked for (a critical finding, an NDA renewal).
 
 Database-driven and idempotent: a firm is due when its last decision plus its tier's cadence,
 minus the lead time, has come; it is skipped when a later cycle of the same questionnaire
@@ -54,7 +55,8 @@ def _due_firms(session: Session, today: date, settings: SweepSettings) -> list[i
     return list(session.scalars(select(Vendor.id).where(
         Vendor.last_decided_at.is_not(None),
         Vendor.status.in_((VendorStatus.ACTIVE, VendorStatus.ONBOARDING)),
-        reassessment_due_by(today + settings.lead, settings.cadence))
+        reassessment_due_by(today + settings.lead, settings.cadence)
+        | Vendor.reassessment_requested_at.is_not(None))
         .order_by(Vendor.last_decided_at, Vendor.id)))
 
 
@@ -74,15 +76,19 @@ def _start_one(session: Session, vendor_id: int, today: date, settings: SweepSet
         Assessment.vendor_id == vendor_id,
         Assessment.questionnaire_key == previous.questionnaire_key,
         Assessment.cycle > previous.cycle))
+    early = vendor.reassessment_requested_at is not None
+    vendor.reassessment_requested_at = None  # answered below, or by the cycle already open
     if later:
         report.already += 1
+        session.commit()
         return
     contact = session.scalar(select(Contact).where(Contact.vendor_id == vendor_id)
                              .order_by(Contact.is_primary.desc(), Contact.id).limit(1))
     if contact is None:
         raise DomainError("the firm has no contact to send the reassessment to")
-    due = max(next_due(vendor.last_decided_at.date(), vendor.tier, settings.cadence),
-              today + timedelta(days=settings.answer_days))
+    soonest = today + timedelta(days=settings.answer_days)
+    due = soonest if early else max(
+        next_due(vendor.last_decided_at.date(), vendor.tier, settings.cadence), soonest)
     assessments.send(session, SWEEP, settings.portal, settings.folder,
                      assessments.SendRequest(vendor_id, previous.questionnaire_key,
                                              frozenset({contact.id}), due),

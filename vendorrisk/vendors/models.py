@@ -52,6 +52,10 @@ class Vendor(Base):
     residual_risk: Mapped[RiskTier | None] = mapped_column(str_enum(RiskTier), index=True)
     control_score: Mapped[float | None] = mapped_column(Float)
     last_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # An early reassessment asked for (a critical finding, an NDA renewal, an incident): the
+    # reassessment sweep sends it at its next run and clears this.
+    reassessment_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    reassessment_reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -19,6 +19,7 @@ from vendorrisk.accounts.service import normalize_email
 from vendorrisk.agreements.queries import nda_in_force
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
+from vendorrisk.clock import now
 from vendorrisk.errors import Conflict, DomainError, NotFound
 from vendorrisk.questionnaires.scoring import ScoreBand
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
@@ -189,6 +190,15 @@ def record_decision(session: Session, actor: Actor, vendor_id: int, status: Vend
         audit.record(session, actor, "vendor.status", object_type="vendor", object_id=vendor.id,
                      details={"from": before.value, "to": status.value, "by": "decision"})
     return vendor
+
+
+def request_reassessment(session: Session, actor: Actor, vendor_id: int, reason: str) -> None:
+    """Ask for an early reassessment; the reassessment sweep sends it at its next run."""
+    vendor = get_vendor(session, vendor_id)
+    if vendor.reassessment_requested_at is None:
+        vendor.reassessment_requested_at, vendor.reassessment_reason = now(), reason[:200]
+    audit.record(session, actor, "vendor.reassessment_requested", object_type="vendor",
+                 object_id=vendor.id, details={"reason": reason[:200]})
 
 
 def get_vendor(session: Session, vendor_id: int) -> Vendor:
