@@ -292,6 +292,8 @@ def test_the_dashboard_counts_missing_and_ending_ndas_and_links_to_them(
     assert re.search(r'nda=missing[^>]*><span class="big">1</span>', page)
     assert re.search(r'within=30[^>]*><span class="big">0</span>', page)
     assert re.search(r'within=60[^>]*><span class="big">1</span>', page)
+    listed = client.get("/vendors/?q=LLP").get_data(as_text=True)
+    assert listed.count(">no NDA</span>") == 1  # Bare LLP's row is flagged, the others not
     missing = client.get("/vendors/?status=current&nda=missing").get_data(as_text=True)
     assert bare.name in missing and "Covered LLP" not in missing and "Ending LLP" not in missing
     ending = client.get("/agreements/?kind=nda&within=60").get_data(as_text=True)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests.conftest import TEST_ACTOR, csrf_token, login
 from tests.partner_helpers import PDF
 from tests.review_helpers import act, save, submit
+from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import Role
 from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.models import (
@@ -98,13 +99,16 @@ def test_a_failed_critical_control_raises_a_finding_that_the_answer_later_closes
 
 
 def test_a_reviewer_raises_a_finding_and_the_partner_responds_with_a_plan_and_evidence(
-        db_session, submitted, uploads):
+        db_session, submitted, uploads, make_user):
     sent, partner, reviewer = submitted
-    response = raise_finding(reviewer, sent.id, question="encryption")
+    colleague = make_user(Role.PROCUREMENT, name="王芳")
+    response = raise_finding(reviewer, sent.id, question="encryption", owner=str(colleague.id))
     assert response.status_code == 302
     finding = findings_of(db_session, sent.id)[-1]
     assert finding.source == "reviewer" and finding.question_id == "encryption"
     assert finding.due_date == date.today() + timedelta(days=60)  # high: 60 days by default
+    assert finding.owner_id == colleague.id
+    assert "王芳" in reviewer.get(f"/findings/{finding.id}").get_data(as_text=True)
     post(reviewer, f"/findings/{finding.id}", f"/findings/{finding.id}/comment",
          body="Vendor seemed evasive on site.", internal="1")
 
@@ -172,6 +176,10 @@ def test_a_finding_needs_a_title_description_and_remediation(db_session, submitt
         as_text=True)
     raise_finding(reviewer, sent.id, due_date="2001-01-01")
     raise_finding(reviewer, sent.id, due_date="next week")
+    partner_user = db_session.scalar(select(User).where(User.role == Role.PARTNER))
+    response = raise_finding(reviewer, sent.id, owner=str(partner_user.id))
+    assert "must be one of your procurement colleagues" in reviewer.get(
+        response.headers["Location"]).get_data(as_text=True)
     assert len(findings_of(db_session, sent.id)) == before
 
 

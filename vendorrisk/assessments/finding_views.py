@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from vendorrisk import clock, db
+from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS, Role
 from vendorrisk.assessments import findings
 from vendorrisk.assessments.files_web import storage
@@ -28,6 +29,10 @@ def _date(text: str) -> date | None:
         return date.fromisoformat(text) if text.strip() else None
     except ValueError:
         raise DomainError(_("Give the due date as YYYY-MM-DD.")) from None
+
+
+def _owner(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
 
 
 @bp.route("/new/<int:assessment_id>", methods=["POST"])
@@ -50,7 +55,7 @@ def raise_(assessment_id: int) -> Response:
                                              description=form.get("description", ""),
                                              remediation=form.get("remediation", ""),
                                              due_date=_date(form.get("due_date", "")),
-                                             owner_id=None,
+                                             owner_id=_owner(form.get("owner", "")),
                                              question_id=form.get("question") or None))
     except DomainError as error:
         db.rollback_if_open()
@@ -65,7 +70,9 @@ def raise_(assessment_id: int) -> Response:
 def detail(finding_id: int) -> str:
     found = findings.view(db.session(), findings.get_finding(db.session(), finding_id),
                           partner_view=False)
+    owner = db.session().get(User, found.finding.owner_id) if found.finding.owner_id else None
     return render_template("findings/detail.html", view=found, form=PostForm(),
+                           owner_name=owner.name if owner else "",
                            overdue=findings.is_overdue(found.finding, clock.now().date()))
 
 

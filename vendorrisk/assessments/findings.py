@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from vendorrisk import clock
+from vendorrisk.accounts import service as accounts
+from vendorrisk.accounts.roles import VENDOR_EDITORS
 from vendorrisk.assessments import evidence
 from vendorrisk.assessments.answering import questionnaire_of
 from vendorrisk.assessments.models import (
@@ -116,6 +118,9 @@ def raise_finding(session: Session, actor: Actor, assessment_id: int,
     if new.question_id is not None and \
             questionnaire_of(assessment).question(new.question_id) is None:
         raise NotFound("No such question in this assessment.")
+    if new.owner_id is not None and new.owner_id not in {
+            u.id for u in accounts.users_with_roles(session, VENDOR_EDITORS)}:
+        raise DomainError("The owner must be one of your procurement colleagues or an admin.")
     if new.due_date is not None and new.due_date < clock.now().date():
         raise DomainError("The remediation due date is in the past.")
     finding = Finding(

@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from vendorrisk import clock, db
+from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
 from vendorrisk.assessments import answering, decisions, findings, review
 from vendorrisk.assessments.models import AssessmentStatus, DecisionOutcome, FindingSeverity
@@ -45,7 +46,8 @@ def sheet(assessment_id: int) -> str:
         Status=AssessmentStatus, findings=findings.of_assessment(db.session(), assessment_id),
         severities=list(FindingSeverity), outcomes=list(DecisionOutcome),
         decision=decisions.decision_of(db.session(), assessment_id), today=clock.now().date(),
-        is_overdue=findings.is_overdue, can_decide=current_user.role in decisions.DECIDERS)
+        is_overdue=findings.is_overdue, can_decide=current_user.role in decisions.DECIDERS,
+        owners=accounts.users_with_roles(db.session(), VENDOR_EDITORS))
 
 
 def _back(assessment_id: int, question_id: str) -> Response:

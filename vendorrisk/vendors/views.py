@@ -12,6 +12,7 @@ from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
 from vendorrisk.agreements import service as agreements
 from vendorrisk.agreements.domain import standing
+from vendorrisk.agreements.queries import with_nda_in_force
 from vendorrisk.assessments import service as assessments
 from vendorrisk.dashboard import charts, portfolio
 from vendorrisk.errors import DomainError
@@ -97,7 +98,8 @@ def _details_from(form: VendorForm) -> vendors.VendorDetails:
 def index() -> str:
     query = _query_from_request()
     page = vendors.list_vendors(db.session(), current_actor(), query)
-    return render_template("vendors/list.html", page=page, query=query,
+    covered = with_nda_in_force(db.session(), [v.id for v in page.vendors], clock.now().date())
+    return render_template("vendors/list.html", page=page, query=query, covered=covered,
                            owners=accounts.users_with_roles(db.session(), VENDOR_EDITORS),
                            kinds=VendorKind, tiers=RiskTier, statuses=VendorStatus,
                            bands=ScoreBand, buckets=buckets())
