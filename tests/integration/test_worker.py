@@ -285,8 +285,10 @@ def test_admins_see_each_job_and_can_run_one_now(worker_app):
     with running(Worker(worker_app)):
         first = eventually(lambda: (s := job_state(worker_app, "deliver_mail"))
                            and s.last_outcome == "ok" and s, what="the sweep")
-        page = client.get("/admin/jobs/").get_data(as_text=True)
-        assert "is running" in page and "sent 0, retrying 0, failed 0" in page
+        # The page shows what the worker recorded: its heartbeat comes with its first poll.
+        page = eventually(lambda: (text := client.get("/admin/jobs/").get_data(as_text=True))
+                          and "is running" in text and text, what="the heartbeat")
+        assert "sent 0, retrying 0, failed 0" in page
         response = client.post("/admin/jobs/deliver_mail/run",
                                data={"csrf_token": csrf_token(client, "/admin/jobs/")})
         assert response.status_code == 302

@@ -165,7 +165,9 @@ def send(session: Session, actor: Actor, portal: Portal, folder: Path,
     """Open the assessment and invite the contacts. ``require_nda`` (the setting
     REQUIRE_NDA_FOR_QUESTIONNAIRES) refuses a questionnaire marked ``requires_nda`` to a firm
     without a signed NDA in force."""
-    vendor = get_vendor(session, request.vendor_id)
+    # The firm's row is locked until commit: two sends at once (a sweep and procurement, or two
+    # sweeps) queue here, so the second sees the first's assessment instead of numbering past it.
+    vendor = get_vendor(session, request.vendor_id, for_update=True)
     if vendor.status in (VendorStatus.SUSPENDED, VendorStatus.OFFBOARDED):
         raise DomainError(f"{vendor.name} is {vendor.status.value}: questionnaires are not sent "
                           "to suspended or offboarded firms.")

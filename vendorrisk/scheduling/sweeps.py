@@ -68,7 +68,8 @@ def _last_completed(session: Session, vendor_id: int) -> Assessment | None:
 
 def _start_one(session: Session, vendor_id: int, today: date, settings: SweepSettings,
                report: SweepReport) -> None:
-    vendor = session.get(Vendor, vendor_id)
+    # Locked first, so a racing sweep waits here and then sees the cycle this one started.
+    vendor = session.get(Vendor, vendor_id, with_for_update=True, populate_existing=True)
     previous = _last_completed(session, vendor_id)
     if vendor is None or previous is None or vendor.last_decided_at is None:
         return

@@ -201,8 +201,10 @@ def request_reassessment(session: Session, actor: Actor, vendor_id: int, reason:
                  object_id=vendor.id, details={"reason": reason[:200]})
 
 
-def get_vendor(session: Session, vendor_id: int) -> Vendor:
-    vendor = session.get(Vendor, vendor_id)
+def get_vendor(session: Session, vendor_id: int, for_update: bool = False) -> Vendor:
+    """The firm; ``for_update`` locks its row until the transaction ends (re-reading it)."""
+    vendor = session.get(Vendor, vendor_id, with_for_update=for_update or None,
+                         populate_existing=for_update)
     if vendor is None:
         raise NotFound("No such partner firm.")
     return vendor
