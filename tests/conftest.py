@@ -46,7 +46,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with scratch_database(tmp_path_factory.mktemp("db"), "main") as url:
         files = tmp_path_factory.mktemp("files")  # never the repository's instance folder
         application = make_app(url, UPLOAD_DIR=str(files / "uploads"),
-                               AGREEMENTS_DIR=str(files / "agreements"))
+                               AGREEMENTS_DIR=str(files / "agreements"),
+                               REPORT_CACHE_DIR=str(files / "report-cache"))
         upgrade(get_db(application).engine)
         yield application
         get_db(application).engine.dispose()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
+from vendorrisk.accounts.roles import Role
 
 QUESTIONNAIRE = """\
 id: review-test
@@ -61,3 +62,35 @@ def submit(client, assessment_id: int):
 def act(client, assessment_id: int, action: str, **form):
     sheet = f"/assessments/{assessment_id}/review"
     return client.post(f"{sheet}/{action}", data={"csrf_token": csrf_token(client, sheet), **form})
+
+
+def post(client, page: str, action: str, **data):
+    return client.post(action, data={"csrf_token": csrf_token(client, page), **data},
+                       content_type="multipart/form-data")
+
+
+def raise_finding(reviewer, assessment_id: int, **changes):
+    sheet = f"/assessments/{assessment_id}/review"
+    data = {"title": "Laptops are not encrypted", "severity": "high",
+            "description": "Two of five laptops had no disk encryption.",
+            "remediation": "Enable full-disk encryption on every laptop.", "question": "",
+            "due_date": ""}
+    data.update(changes)
+    return post(reviewer, sheet, f"/findings/new/{assessment_id}", **data)
+
+
+def complete_review(reviewer, assessment_id: int) -> None:
+    act(reviewer, assessment_id, "accept-pending")
+    act(reviewer, assessment_id, "complete")
+
+
+def decide(client, assessment_id: int, outcome: str, reason: str = "Meets our bar."):
+    sheet = f"/assessments/{assessment_id}/review"
+    return post(client, sheet, f"/assessments/{assessment_id}/decide", outcome=outcome,
+                reason=reason)
+
+
+def manager_client(app, make_user):
+    client = app.test_client()
+    login(client, make_user(Role.MANAGER).email)
+    return client

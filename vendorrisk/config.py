@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from vendorrisk.incidents.domain import DEFAULT_NOTIFICATION_HOURS
 from vendorrisk.scheduling.cadence import Cadence
 
 ENV_PREFIX = "VENDORRISK_"
@@ -47,6 +48,10 @@ class DefaultConfig:
     # Signed agreements, encrypted with the keys of instance/storage_keys.json (or
     # VENDORRISK_STORAGE_KEYS); default: "agreements" in the instance folder.
     AGREEMENTS_DIR: str | None = None
+    # Rendered PDF reports, encrypted like the documents; default: "report-cache" in the
+    # instance folder. A report taking longer than the timeout (seconds) is stopped.
+    REPORT_CACHE_DIR: str | None = None
+    REPORT_RENDER_TIMEOUT = 60
     AGREEMENT_WARNING_DAYS = 60  # an agreement ending within this many days is "expiring"
     AGREEMENT_REMINDER_DAYS = (60, 30, 7, 0)  # reminders this many days before expiry
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a section's form with several files
@@ -75,12 +80,16 @@ class DefaultConfig:
     INVITATION_LIFETIME = timedelta(days=14)
     # Questionnaires marked requires_nda go only to firms with a signed NDA in force.
     REQUIRE_NDA_FOR_QUESTIONNAIRES = True
+    # Hours the company has, from learning of an incident involving client data, to notify the
+    # regulator and the affected clients (GDPR Art. 33: 72 hours; set your own obligations).
+    INCIDENT_NOTIFICATION_HOURS: Mapping[str, int] = MappingProxyType(
+        dict(DEFAULT_NOTIFICATION_HOURS))
 
     # The worker (`flask worker`): how often each job runs, in seconds; how often the leader
     # checks in (heartbeat, "run now" requests); how often a standby tries to take over.
     WORKER_JOB_INTERVALS: Mapping[str, float] = MappingProxyType(
         {"deliver_mail": 30, "agreement_reminders": 3600, "reassessments": 3600,
-         "late_reminders": 3600})
+         "late_reminders": 3600, "incident_deadlines": 900})
     WORKER_POLL_SECONDS = 5
     WORKER_STANDBY_SECONDS = 10
 

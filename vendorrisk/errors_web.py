@@ -20,6 +20,7 @@ PAGES = {
     409: (_l("Changed meanwhile"), _l("Someone else changed this first. Reload and try again.")),
     413: (_l("Too large"), _l("The upload is larger than the portal accepts.")),
     429: (_l("Too many requests"), _l("Slow down and try again in a few minutes.")),
+    503: (_l("Not available right now"), _l("This could not be done now. Try again later.")),
     500: (_l("Something went wrong"),
           _l("The portal could not finish this request. Nothing was half-saved; try again.")),
 }

@@ -17,6 +17,7 @@ from vendorrisk.assessments.models import (
 )
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
+from vendorrisk.incidents.models import Incident, IncidentNotification
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.scheduling.models import JobState, ReminderSent, WorkerStatus
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
@@ -36,6 +37,8 @@ __all__ = [
     "Decision",
     "EvidenceFile",
     "Finding",
+    "Incident",
+    "IncidentNotification",
     "Invitation",
     "JobState",
     "LoginFailure",

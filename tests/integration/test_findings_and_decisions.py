@@ -12,7 +12,16 @@ from sqlalchemy import select
 
 from tests.conftest import TEST_ACTOR, csrf_token, login
 from tests.partner_helpers import PDF
-from tests.review_helpers import act, save, submit
+from tests.review_helpers import (
+    act,
+    complete_review,
+    decide,
+    manager_client,
+    post,
+    raise_finding,
+    save,
+    submit,
+)
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import Role
 from vendorrisk.assessments import service as assessments
@@ -42,38 +51,6 @@ def findings_of(db_session, assessment_id: int) -> list[Finding]:
     db_session.expire_all()
     return list(db_session.scalars(select(Finding).where(Finding.assessment_id == assessment_id)
                                    .order_by(Finding.id)))
-
-
-def post(client, page: str, action: str, **data):
-    return client.post(action, data={"csrf_token": csrf_token(client, page), **data},
-                       content_type="multipart/form-data")
-
-
-def raise_finding(reviewer, assessment_id: int, **changes):
-    sheet = f"/assessments/{assessment_id}/review"
-    data = {"title": "Laptops are not encrypted", "severity": "high",
-            "description": "Two of five laptops had no disk encryption.",
-            "remediation": "Enable full-disk encryption on every laptop.", "question": "",
-            "due_date": ""}
-    data.update(changes)
-    return post(reviewer, sheet, f"/findings/new/{assessment_id}", **data)
-
-
-def complete_review(reviewer, assessment_id: int) -> None:
-    act(reviewer, assessment_id, "accept-pending")
-    act(reviewer, assessment_id, "complete")
-
-
-def decide(client, assessment_id: int, outcome: str, reason: str = "Meets our bar."):
-    sheet = f"/assessments/{assessment_id}/review"
-    return post(client, sheet, f"/assessments/{assessment_id}/decide", outcome=outcome,
-                reason=reason)
-
-
-def manager_client(app, make_user):
-    client = app.test_client()
-    login(client, make_user(Role.MANAGER).email)
-    return client
 
 
 # --- findings ---------------------------------------------------------------------------------

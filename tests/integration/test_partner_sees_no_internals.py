@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -20,9 +21,12 @@ from vendorrisk.accounts.roles import Role
 from vendorrisk.agreements import service as agreements
 from vendorrisk.agreements.domain import AgreementKind, AgreementStatus
 from vendorrisk.assessments.models import Assessment, EvidenceFile, Finding
+from vendorrisk.incidents import service as incidents
+from vendorrisk.incidents.domain import DEFAULT_NOTIFICATION_HOURS
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.security.policy import policy_for
 from vendorrisk.storage.files import EncryptedFiles, keyring_for
+from vendorrisk.vendors.domain import DataCategory, RiskTier
 
 MARKER = "INTERNAL-NOTE-7f3a"
 # The review questionnaire's weight (3) and option scores are too common as digits to search
@@ -64,6 +68,9 @@ def everything_internal(app, db_session, submitted, tmp_path):
         sent.vendor_id, agreements.AgreementDetails(AgreementKind.NDA, AgreementStatus.SENT,
                                                     notes=MARKER),
         agreements.Upload("nda.pdf", PDF))
+    incidents.record(db_session, TEST_ACTOR, sent.vendor_id, incidents.IncidentReport(
+        MARKER, MARKER, RiskTier.HIGH, True, frozenset({DataCategory.IDENTITY}),
+        detected_on=date.today()), DEFAULT_NOTIFICATION_HOURS)  # recorded by procurement
     db_session.commit()
     db_session.expire_all()
     assert db_session.get(Assessment, sent.id).score is not None  # there is a score to leak
@@ -82,6 +89,8 @@ def url_for_partner(endpoint: str, sent, finding, evidence_id: int, document) ->
         "partner_findings.respond": f"/partner/findings/{finding.id}",
         "partner_agreements.mine": "/partner/agreements/",
         "partner_agreements.partner_download": f"/partner/agreements/documents/{document.id}",
+        "partner_incidents.mine": "/partner/incidents/",
+        "partner_incidents.report": "/partner/incidents/new",
     }
     assert endpoint in paths, f"new partner route {endpoint}: add how to reach it here"
     return paths[endpoint]

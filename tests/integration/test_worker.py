@@ -51,6 +51,7 @@ FAST = {"WORKER_POLL_SECONDS": 0.1, "WORKER_STANDBY_SECONDS": 0.1,
         # Long intervals: in these tests a job runs at start (the sweep) or when asked to.
         "WORKER_JOB_INTERVALS": {"deliver_mail": 3600, "agreement_reminders": 3600,
                                                  "reassessments": 3600, "late_reminders": 3600,
+                                                 "incident_deadlines": 3600,
                                                  "count": 3600}}
 
 

@@ -84,3 +84,12 @@ def test_the_score_line_keeps_order_and_higher_scores_higher(values):
                 assert a.y <= b.y  # SVG's y grows downwards
     assert chart.path.startswith("M") and chart.path.count("L") == len(values) - 1
     assert [level for level, _y in chart.gridlines] == [100, 80, 60, 40, 0]
+
+
+@given(st.lists(scores, min_size=1, max_size=20))
+def test_section_bars_measure_scores_against_100_not_against_the_best_section(values):
+    chart = charts.section_scores(list(enumerate(values)))
+    full = chart.width - chart.baseline - 50  # what a perfect section's bar spans
+    for value, bar in zip(values, chart.bars, strict=True):
+        assert bar.value == round(value)
+        assert abs(bar.width - round(value) / 100 * full) <= 0.1

@@ -30,11 +30,11 @@ from vendorrisk.assessments import evidence
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, NotFound
+from vendorrisk.text import clean_text
 from vendorrisk.vendors.models import Vendor
 from vendorrisk.vendors.service import escape_like, get_vendor, request_reassessment
 
 SIGNED_COPY, COUNTERSIGNED = "signed", "countersigned"
-MAX_TEXT = 5_000
 
 
 class DocumentStore(Protocol):
@@ -83,8 +83,7 @@ def _validate(details: AgreementDetails, has_document: bool) -> None:
     if details.survival_months is not None and details.survives_indefinitely:
         raise DomainError("Confidentiality survives either for a number of months or "
                           "indefinitely, not both.")
-    if len(details.notes) > MAX_TEXT:
-        raise DomainError(f"Keep the notes under {MAX_TEXT:,} characters.")
+    clean_text(details.notes, missing=None, too_long="Keep the notes under {limit} characters.")
 
 
 def checked_pdf(upload: Upload, max_bytes: int) -> str:

@@ -37,13 +37,13 @@ from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError, NotFound
 from vendorrisk.questionnaires import scoring
 from vendorrisk.questionnaires.schema import Questionnaire
+from vendorrisk.text import clean_text
 from vendorrisk.vendors import service as vendors
 
 SCORING, REVIEWER = "scoring", "reviewer"
 # How long a partner has to remediate, by severity, unless the reviewer sets a date.
 REMEDIATION_DAYS = {FindingSeverity.CRITICAL: 30, FindingSeverity.HIGH: 60,
                     FindingSeverity.MEDIUM: 90, FindingSeverity.LOW: 180}
-MAX_TEXT = 5_000
 NOT_YET_SUBMITTED = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.SENT,
                                AssessmentStatus.IN_PROGRESS, AssessmentStatus.CANCELLED})
 
@@ -53,17 +53,18 @@ def default_due_date(severity: FindingSeverity) -> date:
 
 
 def is_overdue(finding: Finding, today: date) -> bool:
-    return finding.status != FindingStatus.CLOSED and finding.due_date is not None and \
-        finding.due_date < today
+    return overdue(finding.status, finding.due_date, today)
+
+
+def overdue(status: FindingStatus, due_date: date | None, today: date) -> bool:
+    """The one rule: a finding not closed past its due date (also for rows read as plain
+    values)."""
+    return status != FindingStatus.CLOSED and due_date is not None and due_date < today
 
 
 def _text(value: str, what: str, required: bool = True) -> str:
-    value = value.strip()
-    if required and not value:
-        raise DomainError(f"Give the finding's {what}.")
-    if len(value) > MAX_TEXT:
-        raise DomainError(f"Keep the {what} under {MAX_TEXT:,} characters.")
-    return value
+    return clean_text(value, missing=f"Give the finding's {what}." if required else None,
+                      too_long=f"Keep the {what} under {{limit}} characters.")
 
 
 # --- raised by scoring ------------------------------------------------------------------------

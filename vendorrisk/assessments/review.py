@@ -104,7 +104,14 @@ class ReviewSheet:
 
 
 def review_sheet(session: Session, actor: Actor, assessment_id: int) -> ReviewSheet:
-    assessment = get_assessment(session, assessment_id)
+    sheet = build_sheet(session, get_assessment(session, assessment_id))
+    audit.record(session, actor, "assessment.review_view", object_type="assessment",
+                 object_id=assessment_id)
+    return sheet
+
+
+def build_sheet(session: Session, assessment: Assessment) -> ReviewSheet:
+    """Everything the review page and the assessment report show; the caller audits the read."""
     questionnaire = questionnaire_of(assessment)
     rows = answers_of(session, assessment.id)
     answers = given(rows)
@@ -122,8 +129,6 @@ def review_sheet(session: Session, actor: Actor, assessment_id: int) -> ReviewSh
                         reviews.get(q.id), is_current(reviews.get(q.id), rows.get(q.id)),
                         history.get(q.id, []), comments.get(q.id, []), before.get(q.id))
              for q in questionnaire.questions if q.id in visible]
-    audit.record(session, actor, "assessment.review_view", object_type="assessment",
-                 object_id=assessment.id)
     return ReviewSheet(assessment, questionnaire, card, items, comments.get(None, []), previous)
 
 

@@ -37,10 +37,11 @@ def _scale(value: float, highest: float, length: float) -> float:
 
 
 def horizontal_bars(items: Sequence[tuple[object, int]], *, width: float = 420,
-                    row: float = 34, label_width: float = 130,
-                    value_room: float = 50) -> BarChart:
-    """One bar per item, top to bottom, the longest spanning what the labels leave free."""
-    highest = max((value for _, value in items), default=0)
+                    row: float = 34, label_width: float = 130, value_room: float = 50,
+                    full_scale: float | None = None) -> BarChart:
+    """One bar per item, top to bottom. The longest spans what the labels leave free, or, with
+    ``full_scale``, a bar of that value does (scores: 100)."""
+    highest = full_scale or max((value for _, value in items), default=0)
     length = width - label_width - value_room
     bars = tuple(Bar(key, value, label_width, i * row + 6, _scale(value, highest, length), row - 12)
                  for i, (key, value) in enumerate(items))
@@ -70,6 +71,12 @@ def residual_bars(by_residual: Mapping[RiskTier, int], undecided: int) -> BarCha
 def score_distribution(distribution: Mapping[Bucket, int]) -> BarChart:
     """One column per 10-point bucket of control scores, lowest scores on the left."""
     return columns(sorted(distribution.items(), key=lambda item: item[0].start))
+
+
+def section_scores(scores: Sequence[tuple[object, float]]) -> BarChart:
+    """One bar per scored questionnaire section, on the 0-100 scale."""
+    return horizontal_bars([(key, round(score)) for key, score in scores], width=520, row=26,
+                           label_width=250, full_scale=MAX_SCORE)
 
 
 @dataclass(frozen=True)

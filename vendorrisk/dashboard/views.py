@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from vendorrisk import clock, db
 from vendorrisk.accounts.roles import INTERNAL_ROLES
 from vendorrisk.dashboard import charts, portfolio
+from vendorrisk.incidents import service as incidents
 from vendorrisk.scheduling.cadence import Cadence
 from vendorrisk.security.policy import public, roles
 from vendorrisk.security.web import current_actor, home_url
@@ -56,9 +57,11 @@ def home() -> str:
     mine = vendors.list_vendors(session, current_actor(), vendors.VendorQuery(
         owner_id=current_user.id, sort="tier", descending=True, per_page=10))
     summary = portfolio.portfolio(session, _today(), _cadence())
+    incident_counts = incidents.counts(session, clock.now())
     return render_template(
         "dashboard/home.html", tiers=tiers, statuses=statuses, highest=highest,
         total=sum(tiers.values()), onboarding=onboarding, mine=mine, portfolio=summary,
+        incident_counts=incident_counts,
         residual_chart=charts.residual_bars(summary.by_residual, summary.undecided),
         heat_map=charts.heat_map(summary.heat),
         distribution_chart=charts.score_distribution(summary.distribution))

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from vendorrisk.agreements import reminders
 from vendorrisk.assessments.service import Portal
 from vendorrisk.db import get_db
+from vendorrisk.incidents import reminders as incident_reminders
 from vendorrisk.mail import service as mail
 from vendorrisk.scheduling import reminders as late
 from vendorrisk.scheduling import sweeps
@@ -62,12 +63,20 @@ def remind_late(app: Flask) -> str:
             f"expired invitations {report.invitations}")
 
 
+def remind_incident_deadlines(app: Flask) -> str:
+    report = incident_reminders.send_deadline_reminders(get_db(app).new_session,
+                                                        app.config["PUBLIC_URL"])
+    return f"due within a day {report.soon}, overdue {report.overdue}"
+
+
 JOBS: tuple[Job, ...] = (
     Job("deliver_mail", _l("Deliver the email outbox"), deliver_mail),
     Job("agreement_reminders", _l("Remind of expiring agreements"), remind_agreements),
     Job("reassessments", _l("Start reassessments that fall due"), start_reassessments),
     Job("late_reminders", _l("Remind of late questionnaires, findings and expired links"),
         remind_late),
+    Job("incident_deadlines", _l("Remind of incident notifications owed"),
+        remind_incident_deadlines),
 )
 
 

@@ -46,9 +46,10 @@ class Reminder:
     recipients: frozenset[str]
     subject: str
     body: str
+    kind: str = ""  # the emails' kind in the outbox; default: late_<subject_type>
 
 
-def _send_once(session: Session, reminder: Reminder) -> bool:
+def send_once(session: Session, reminder: Reminder) -> bool:
     """Queue the reminder unless it was sent under its key already; its own transaction."""
     if session.scalar(select(ReminderSent.id).where(
             ReminderSent.subject_type == reminder.subject_type,
@@ -58,7 +59,7 @@ def _send_once(session: Session, reminder: Reminder) -> bool:
                              key=reminder.key, sent_at=clock.now(),
                              recipients=len(reminder.recipients)))
     for address in sorted(reminder.recipients):
-        mail.enqueue(session, kind=f"late_{reminder.subject_type}", to=address,
+        mail.enqueue(session, kind=reminder.kind or f"late_{reminder.subject_type}", to=address,
                      subject=reminder.subject, body=reminder.body)
     try:
         session.commit()
@@ -146,6 +147,6 @@ def send_late_reminders(new_session: Callable[[], Session], public_url: str,
                                                              organization))))
         for field_name, reminders in sources:
             for reminder in reminders:
-                if _send_once(session, reminder):
+                if send_once(session, reminder):
                     setattr(report, field_name, getattr(report, field_name) + 1)
     return report

@@ -8,22 +8,16 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from vendorrisk.forms import MultiCheckboxField
 from vendorrisk.labels import choices
 from vendorrisk.vendors.domain import Criticality, DataCategory, VendorKind, VendorStatus
 from vendorrisk.vendors.service import MAX_RECORD_COUNT
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class VendorForm(FlaskForm):

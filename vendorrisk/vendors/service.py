@@ -354,14 +354,63 @@ def list_vendors(session: Session, actor: Actor, q: VendorQuery) -> VendorPage:
         .offset((page - 1) * q.per_page)
     ).all()
     audit.record(session, actor, "vendor.list", details={
-        "filters": {k: str(v) for k, v in (
-            ("kind", q.kind), ("tier", q.tier), ("status", q.status), ("owner", q.owner_id),
-            ("current", q.current or None), ("residual", q.residual),
-            ("undecided", q.undecided or None), ("band", q.band),
-            ("without_nda", q.without_nda_on),
-            ("bucket", q.bucket.start if q.bucket else None)) if v is not None},
-        "searched": bool(q.text), "page": page, "shown": [v.id for v in vendors]})
+        "filters": _filters_of(q), "searched": bool(q.text), "page": page,
+        "shown": [v.id for v in vendors]})
     return VendorPage(list(vendors), total, page, q.per_page)
+
+
+def _filters_of(q: VendorQuery) -> dict[str, str]:
+    """The query's filters for the audit log (the search text is personal data: left out)."""
+    return {k: str(v) for k, v in (
+        ("kind", q.kind), ("tier", q.tier), ("status", q.status), ("owner", q.owner_id),
+        ("current", q.current or None), ("residual", q.residual),
+        ("undecided", q.undecided or None), ("band", q.band), ("without_nda", q.without_nda_on),
+        ("bucket", q.bucket.start if q.bucket else None)) if v is not None}
+
+
+@dataclass(frozen=True)
+class ExportedVendor:
+    """One row of the register's CSV: plain values, read before the response streams."""
+
+    id: int
+    name: str
+    kind: VendorKind
+    city: str
+    status: VendorStatus
+    tier: RiskTier
+    tier_points: int
+    residual_risk: RiskTier | None
+    control_score: float | None
+    last_decided_at: datetime | None
+    owner: str | None
+    nda_in_force: bool
+    record_count: int
+    created_at: datetime
+    categories: tuple[DataCategory, ...]
+
+
+def export_vendors(session: Session, actor: Actor, q: VendorQuery,
+                   today: date) -> list[ExportedVendor]:
+    """Every firm the query matches (no paging), in the list's order, with its NDA flag: two
+    queries whatever the size, audited as an export."""
+    rows = session.execute(_filtered(
+        select(Vendor.id, Vendor.name, Vendor.kind, Vendor.city, Vendor.status, Vendor.tier,
+               Vendor.tier_points, Vendor.residual_risk, Vendor.control_score,
+               Vendor.last_decided_at, User.name, nda_in_force(today), Vendor.record_count,
+               Vendor.created_at)
+        .outerjoin(User, User.id == Vendor.owner_id), q).order_by(*_order(q))).all()
+    categories: dict[int, list[DataCategory]] = {}
+    for vendor_id, category in session.execute(
+            select(VendorDataCategory.vendor_id, VendorDataCategory.category)
+            .where(VendorDataCategory.vendor_id.in_(_filtered(select(Vendor.id), q)))
+            .order_by(VendorDataCategory.vendor_id, VendorDataCategory.category)):
+        categories.setdefault(vendor_id, []).append(category)
+    audit.record(session, actor, "vendor.export", details={
+        "filters": _filters_of(q), "searched": bool(q.text), "rows": len(rows)})
+    # The NDA flag is an EXISTS, which SQLite returns as 0 or 1.
+    return [ExportedVendor(*row[:11], nda_in_force=bool(row[11]), record_count=row[12],
+                           created_at=row[13], categories=tuple(categories.get(row[0], ())))
+            for row in rows]
 
 
 def tier_counts(session: Session) -> dict[RiskTier, int]:

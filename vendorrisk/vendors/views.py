@@ -14,11 +14,14 @@ from vendorrisk.agreements import service as agreements
 from vendorrisk.agreements.domain import standing
 from vendorrisk.agreements.queries import with_nda_in_force
 from vendorrisk.assessments import service as assessments
+from vendorrisk.csv_export import csv_response
 from vendorrisk.dashboard import charts, portfolio
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
+from vendorrisk.incidents import service as incidents
 from vendorrisk.labels import label
 from vendorrisk.questionnaires.scoring import ScoreBand
+from vendorrisk.scheduling.cadence import Cadence, next_due
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
 from vendorrisk.vendors import service as vendors
@@ -105,6 +108,29 @@ def index() -> str:
                            bands=ScoreBand, buckets=buckets())
 
 
+EXPORT_COLUMNS = ("id", "name", "kind", "city", "status", "inherent_tier", "tier_points",
+                  "data_categories", "record_count", "owner", "nda_in_force", "residual_risk",
+                  "control_score", "last_decided_on", "reassessment_due", "created_on")
+
+
+@bp.route("/export.csv")
+@roles(INTERNAL_ROLES)
+def export() -> Response:
+    """The register as CSV: every firm the list's filters match, in its order, not one page."""
+    today = clock.now().date()
+    rows = vendors.export_vendors(db.session(), current_actor(), _query_from_request(), today)
+    db.commit_if_open()  # the export is audited before the file streams
+    cadence = Cadence.from_months(current_app.config["REASSESSMENT_MONTHS"])
+    return csv_response(f"vendors-{today:%Y%m%d}.csv", EXPORT_COLUMNS, (
+        [v.id, v.name, v.kind.value, v.city, v.status.value, v.tier.value, v.tier_points,
+         " ".join(category.value for category in v.categories), v.record_count, v.owner or "",
+         "yes" if v.nda_in_force else "no", v.residual_risk.value if v.residual_risk else "",
+         "" if v.control_score is None else round(v.control_score, 1),
+         v.last_decided_at.date() if v.last_decided_at else "",
+         next_due(v.last_decided_at.date(), v.tier, cadence) if v.last_decided_at else "",
+         v.created_at.date()] for v in rows))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles(VENDOR_EDITORS)
 def create() -> str | Response:
@@ -144,6 +170,7 @@ def _render_detail(vendor_id: int, contact_form: ContactForm, status: int = 200
                            explanation=vendors.explain_tier(vendor), status_form=status_form,
                            contact_form=contact_form, delete_form=PostForm(),
                            assessments=assessments.assessments_of(db.session(), vendor.id),
+                           incidents=incidents.of_vendor(db.session(), vendor.id), now=clock.now(),
                            trend_chart=charts.score_line([(point, point.score)
                                                           for point in trend])), status
 
