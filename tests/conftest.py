@@ -47,7 +47,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         files = tmp_path_factory.mktemp("files")  # never the repository's instance folder
         application = make_app(url, UPLOAD_DIR=str(files / "uploads"),
                                AGREEMENTS_DIR=str(files / "agreements"),
-                               REPORT_CACHE_DIR=str(files / "report-cache"))
+                               REPORT_CACHE_DIR=str(files / "report-cache"),
+                               CERTIFICATES_DIR=str(files / "certificates"))
         upgrade(get_db(application).engine)
         yield application
         get_db(application).engine.dispose()

@@ -77,6 +77,8 @@ def _load_config(app: Flask, env_name: str, overrides: dict[str, Any]) -> None:
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("AGREEMENTS_DIR"):
         app.config["AGREEMENTS_DIR"] = str(Path(app.instance_path) / "agreements")
+    if not app.config.get("CERTIFICATES_DIR"):
+        app.config["CERTIFICATES_DIR"] = str(Path(app.instance_path) / "certificates")
     if not app.config.get("REPORT_CACHE_DIR"):
         app.config["REPORT_CACHE_DIR"] = str(Path(app.instance_path) / "report-cache")
     if not app.config.get("DATABASE_URL"):
@@ -120,12 +122,13 @@ def _register_blueprints(app: Flask) -> None:
     from vendorrisk.incidents.views import bp as incidents_bp
     from vendorrisk.incidents.views import partner_bp as partner_incidents_bp
     from vendorrisk.mail.views import bp as mailbox_bp
+    from vendorrisk.offboarding.views import bp as offboarding_bp
     from vendorrisk.reports.views import bp as reports_bp
     from vendorrisk.scheduling.views import bp as jobs_bp
     from vendorrisk.vendors.views import bp as vendors_bp
 
     for blueprint in (accounts_bp, users_bp, agreements_bp, assessments_bp, audit_bp,
-                      dashboard_bp, findings_bp, incidents_bp, jobs_bp, mailbox_bp,
+                      dashboard_bp, findings_bp, incidents_bp, jobs_bp, mailbox_bp, offboarding_bp,
                       partner_agreements_bp, partner_bp, partner_findings_bp,
                       partner_incidents_bp, reports_bp, review_bp, vendors_bp):
         app.register_blueprint(blueprint)

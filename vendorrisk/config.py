@@ -48,6 +48,13 @@ class DefaultConfig:
     # Signed agreements, encrypted with the keys of instance/storage_keys.json (or
     # VENDORRISK_STORAGE_KEYS); default: "agreements" in the instance folder.
     AGREEMENTS_DIR: str | None = None
+    # Offboarding: what we hold about a firm is purged this many days after the relationship
+    # ends; the firm has DESTRUCTION_CERTIFICATE_DAYS to return or destroy our clients' data and
+    # certify it. Certificates are kept (encrypted) in CERTIFICATES_DIR, default
+    # "certificates" in the instance folder.
+    OFFBOARDING_RETENTION_DAYS = 180
+    DESTRUCTION_CERTIFICATE_DAYS = 30
+    CERTIFICATES_DIR: str | None = None
     # Rendered PDF reports, encrypted like the documents; default: "report-cache" in the
     # instance folder. A report taking longer than the timeout (seconds) is stopped.
     REPORT_CACHE_DIR: str | None = None
@@ -89,7 +96,8 @@ class DefaultConfig:
     # checks in (heartbeat, "run now" requests); how often a standby tries to take over.
     WORKER_JOB_INTERVALS: Mapping[str, float] = MappingProxyType(
         {"deliver_mail": 30, "agreement_reminders": 3600, "reassessments": 3600,
-         "late_reminders": 3600, "incident_deadlines": 900})
+         "late_reminders": 3600, "incident_deadlines": 900,
+         "destruction_certificates": 3600})
     WORKER_POLL_SECONDS = 5
     WORKER_STANDBY_SECONDS = 10
 

@@ -19,6 +19,7 @@ from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
 from vendorrisk.incidents.models import Incident, IncidentNotification
 from vendorrisk.mail.models import OutboxEmail
+from vendorrisk.offboarding.models import DestructionRequest
 from vendorrisk.scheduling.models import JobState, ReminderSent, WorkerStatus
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
 
@@ -35,6 +36,7 @@ __all__ = [
     "Base",
     "Contact",
     "Decision",
+    "DestructionRequest",
     "EvidenceFile",
     "Finding",
     "Incident",

@@ -16,6 +16,7 @@ from vendorrisk.assessments.models import Finding, FindingSeverity, FindingStatu
 from vendorrisk.incidents import service as incidents
 from vendorrisk.incidents.domain import DEFAULT_NOTIFICATION_HOURS
 from vendorrisk.mail import service as mail
+from vendorrisk.offboarding.models import DestructionRequest
 from vendorrisk.security.policy import policy_for
 from vendorrisk.storage.files import EncryptedFiles, keyring_for
 from vendorrisk.vendors import service as vendors
@@ -104,10 +105,16 @@ MATRIX: dict[str, tuple[str, str, object]] = {
                                INTERNAL),
     "partner_incidents.mine": ("GET", "/partner/incidents/", {Role.PARTNER}),
     "partner_incidents.report": ("GET", "/partner/incidents/new", {Role.PARTNER}),
+    "offboarding.offboard": ("POST", "/vendors/{vendor}/offboard", EDITORS),
+    "offboarding.confirm": ("POST", "/offboarding/requests/{destruction}/confirm", EDITORS),
+    "offboarding.download": ("GET", "/offboarding/requests/{destruction}/certificate",
+                             INTERNAL),
+    "offboarding.open_link": ("GET", "/certificate/not-a-real-token", ANYONE),
+    "offboarding.upload": ("GET", "/certificate/upload", ANYONE),
 }
 # Reached but refused for what the object is, not for who asks: the matrix's assessment has not
-# been submitted, so there is no report of it yet.
-REFUSED_FOR_STATE = {"reports.assessment": 409}
+# been submitted, so there is no report of it yet; its firm has sent no certificate to download.
+REFUSED_FOR_STATE = {"reports.assessment": 409, "offboarding.download": 404}
 
 
 def test_every_route_declares_an_access_policy(app):
@@ -179,6 +186,9 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
             db_session, TEST_ACTOR, vendor.id, incidents.IncidentReport(
                 "Phishing", "A phishing mail reached staff.", RiskTier.LOW, False,
                 detected_on=date.today()), DEFAULT_NOTIFICATION_HOURS)
+        destruction = DestructionRequest(vendor_id=vendor.id, reason="test",
+                                         due_on=date.today())
+        db_session.add(destruction)
         db_session.commit()
         target_user = make_user(Role.MANAGER)
         email = mail.enqueue(db_session, kind="test", to="x@example.com", subject="s", body="b")
@@ -193,7 +203,8 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
                           invitation=assessment.invitations[0].id,
                           own_assessment=own_assessment.id, evidence=item.id,
                           finding=finding.id, agreement=agreement.id,
-                          document=document.id, incident=incident.id)
+                          document=document.id, incident=incident.id,
+                          destruction=destruction.id)
         response = client.open(url, method=method)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True

@@ -25,6 +25,7 @@ from vendorrisk.assessments.service import get_assessment
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError, Forbidden
+from vendorrisk.text import clean_text
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import VendorStatus
 
@@ -34,7 +35,6 @@ VENDOR_STATUS_AFTER = {
     DecisionOutcome.APPROVED_WITH_CONDITIONS: VendorStatus.ACTIVE,
     DecisionOutcome.REJECTED: VendorStatus.SUSPENDED,  # no client data may go to the firm
 }
-MAX_REASON = 5_000
 
 
 def decide(session: Session, actor: Actor, assessment_id: int, outcome: DecisionOutcome,
@@ -44,11 +44,8 @@ def decide(session: Session, actor: Actor, assessment_id: int, outcome: Decision
     assessment = get_assessment(session, assessment_id)
     if assessment.status != AssessmentStatus.REVIEWED:
         raise DomainError("Only a reviewed assessment can be decided; finish the review first.")
-    reason = reason.strip()
-    if not reason:
-        raise DomainError("Write the reason for the decision.")
-    if len(reason) > MAX_REASON:
-        raise DomainError(f"Keep the reason under {MAX_REASON:,} characters.")
+    reason = clean_text(reason, missing="Write the reason for the decision.",
+                        too_long="Keep the reason under {limit} characters.")
     conditions = findings.open_of_assessment(session, assessment.id)
     if outcome == DecisionOutcome.APPROVED and conditions:
         raise DomainError(f"{len(conditions)} finding(s) are still open: approve with conditions, "

@@ -44,9 +44,9 @@ from vendorrisk.mail import service as mail
 from vendorrisk.questionnaires import answers as rules
 from vendorrisk.questionnaires import scoring
 from vendorrisk.questionnaires.schema import Question, Questionnaire
+from vendorrisk.text import clean_text
 
 REVIEWABLE = frozenset({AssessmentStatus.SUBMITTED, AssessmentStatus.UNDER_REVIEW})
-MAX_COMMENT_LENGTH = 5_000
 
 
 # --- what the reviewer sees -------------------------------------------------------------------
@@ -233,12 +233,8 @@ def accept_pending(session: Session, actor: Actor, assessment_id: int) -> list[s
 
 
 def _clean_comment(body: str) -> str:
-    body = body.strip()
-    if not body:
-        raise DomainError("Write the comment first.")
-    if len(body) > MAX_COMMENT_LENGTH:
-        raise DomainError(f"Keep the comment under {MAX_COMMENT_LENGTH:,} characters.")
-    return body
+    return clean_text(body, missing="Write the comment first.",
+                      too_long="Keep the comment under {limit} characters.")
 
 
 def request_clarification(session: Session, actor: Actor, assessment_id: int, question_id: str,

@@ -12,6 +12,7 @@ from vendorrisk import clock, db
 from vendorrisk.accounts.roles import INTERNAL_ROLES
 from vendorrisk.dashboard import charts, portfolio
 from vendorrisk.incidents import service as incidents
+from vendorrisk.offboarding import service as offboarding
 from vendorrisk.scheduling.cadence import Cadence
 from vendorrisk.security.policy import public, roles
 from vendorrisk.security.web import current_actor, home_url
@@ -58,10 +59,11 @@ def home() -> str:
         owner_id=current_user.id, sort="tier", descending=True, per_page=10))
     summary = portfolio.portfolio(session, _today(), _cadence())
     incident_counts = incidents.counts(session, clock.now())
+    certificates_overdue = offboarding.overdue_count(session, _today())
     return render_template(
         "dashboard/home.html", tiers=tiers, statuses=statuses, highest=highest,
         total=sum(tiers.values()), onboarding=onboarding, mine=mine, portfolio=summary,
-        incident_counts=incident_counts,
+        incident_counts=incident_counts, certificates_overdue=certificates_overdue,
         residual_chart=charts.residual_bars(summary.by_residual, summary.undecided),
         heat_map=charts.heat_map(summary.heat),
         distribution_chart=charts.score_distribution(summary.distribution))

@@ -14,11 +14,13 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from vendorrisk import clock
 from vendorrisk.agreements import reminders
 from vendorrisk.assessments.service import Portal
 from vendorrisk.db import get_db
 from vendorrisk.incidents import reminders as incident_reminders
 from vendorrisk.mail import service as mail
+from vendorrisk.offboarding import service as offboarding
 from vendorrisk.scheduling import reminders as late
 from vendorrisk.scheduling import sweeps
 from vendorrisk.scheduling.cadence import Cadence
@@ -69,6 +71,17 @@ def remind_incident_deadlines(app: Flask) -> str:
     return f"due within a day {report.soon}, overdue {report.overdue}"
 
 
+def remind_certificates(app: Flask) -> str:
+    config = app.config
+    settings = offboarding.OffboardingSettings(
+        retention_days=int(config["OFFBOARDING_RETENTION_DAYS"]),
+        certificate_days=int(config["DESTRUCTION_CERTIFICATE_DAYS"]),
+        public_url=config["PUBLIC_URL"], organization=config["ORGANIZATION_NAME"])
+    with get_db(app).new_session() as session:
+        sent = offboarding.remind_overdue(session, settings, clock.now().date())
+    return f"reminded {sent}"
+
+
 JOBS: tuple[Job, ...] = (
     Job("deliver_mail", _l("Deliver the email outbox"), deliver_mail),
     Job("agreement_reminders", _l("Remind of expiring agreements"), remind_agreements),
@@ -77,6 +90,8 @@ JOBS: tuple[Job, ...] = (
         remind_late),
     Job("incident_deadlines", _l("Remind of incident notifications owed"),
         remind_incident_deadlines),
+    Job("destruction_certificates", _l("Remind offboarded firms of missing destruction "
+                                       "certificates"), remind_certificates),
 )
 
 

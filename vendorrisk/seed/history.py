@@ -35,6 +35,7 @@ from vendorrisk.assessments import service as assessments
 from vendorrisk.assessments.models import Assessment, Finding
 from vendorrisk.audit.chain import Actor
 from vendorrisk.mail.models import OutboxEmail
+from vendorrisk.offboarding import service as offboarding
 from vendorrisk.questionnaires import answers as rules
 from vendorrisk.questionnaires.schema import Question, Questionnaire, Section
 from vendorrisk.scheduling.cadence import add_months
@@ -54,8 +55,6 @@ from vendorrisk.seed.texts import (
     REMEDIATION_PLAN,
     REVIEWER_FINDINGS,
 )
-from vendorrisk.vendors import service as vendors
-from vendorrisk.vendors.domain import VendorStatus
 from vendorrisk.vendors.models import Contact, Vendor
 
 # The pace of a cycle: a partner opens the link a day later and saves a section every 16 hours;
@@ -162,8 +161,12 @@ def story(firm: Firm, vendor: Vendor) -> Iterator[datetime]:
         found |= {*cycle.weak, *cycle.gaps}
     if firm.plan.offboarded is not None:
         yield firm.days_ago(firm.plan.offboarded)
-        vendors.set_status(firm.session, firm.reviewer, vendor.id, VendorStatus.OFFBOARDED,
-                           expected_version=vendor.version)
+        portal = firm.setting.portal
+        offboarding.offboard(firm.session, firm.reviewer, vendor.id, vendor.version,
+                             "engagement completed", offboarding.OffboardingSettings(
+                                 retention_days=180, certificate_days=30,
+                                 public_url=portal.public_url,
+                                 organization=portal.organization))
 
 
 class _Pace:

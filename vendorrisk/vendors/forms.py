@@ -41,7 +41,10 @@ class VendorForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Lifecycle status"), choices=choices(VendorStatus))
+    # Offboarding has its own form: it ends access and asks for the data back.
+    status = SelectField(_l("Lifecycle status"),
+                         choices=[c for c in choices(VendorStatus)
+                                  if c.value != VendorStatus.OFFBOARDED.value])
     version = HiddenField()
 
 

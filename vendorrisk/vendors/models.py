@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -56,6 +57,10 @@ class Vendor(Base):
     # reassessment sweep sends it at its next run and clears this.
     reassessment_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     reassessment_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Offboarding: when it happened, and the day the data kept about the firm is to be purged.
+    offboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    purge_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -163,6 +163,9 @@ def set_status(session: Session, actor: Actor, vendor_id: int, status: VendorSta
         raise Conflict("Someone else changed this firm meanwhile; reload and try again.")
     if status == vendor.status:
         return vendor
+    if status == VendorStatus.OFFBOARDED:
+        raise DomainError("Use “End the relationship” to offboard a firm: it ends the firm's "
+                          "access and asks for our clients' data back.")
     if status not in ALLOWED_TRANSITIONS[vendor.status]:
         raise DomainError(f"A firm that is {vendor.status.value} cannot become {status.value}.")
     before = vendor.status

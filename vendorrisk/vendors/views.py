@@ -20,6 +20,8 @@ from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.incidents import service as incidents
 from vendorrisk.labels import label
+from vendorrisk.offboarding import service as offboarding
+from vendorrisk.offboarding.forms import ConfirmForm, OffboardForm
 from vendorrisk.questionnaires.scoring import ScoreBand
 from vendorrisk.scheduling.cadence import Cadence, next_due
 from vendorrisk.security.policy import roles
@@ -171,6 +173,8 @@ def _render_detail(vendor_id: int, contact_form: ContactForm, status: int = 200
                            contact_form=contact_form, delete_form=PostForm(),
                            assessments=assessments.assessments_of(db.session(), vendor.id),
                            incidents=incidents.of_vendor(db.session(), vendor.id), now=clock.now(),
+                           destruction_requests=offboarding.of_vendor(db.session(), vendor.id),
+                           offboard_form=OffboardForm(), confirm_form=ConfirmForm(), today=today,
                            trend_chart=charts.score_line([(point, point.score)
                                                           for point in trend])), status
 
