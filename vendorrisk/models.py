@@ -17,6 +17,7 @@ from vendorrisk.assessments.models import (
 )
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
+from vendorrisk.keys.models import VendorKey
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.scheduling.models import JobState, ReminderSent, WorkerStatus
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
@@ -48,5 +49,6 @@ __all__ = [
     "UserSession",
     "Vendor",
     "VendorDataCategory",
+    "VendorKey",
     "WorkerStatus",
 ]

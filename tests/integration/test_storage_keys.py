@@ -21,6 +21,7 @@ from vendorrisk.storage import (
     TamperedError,
     UnknownKeyError,
     create_keyring_file,
+    fsutil,
     key_id_of,
     keyring_for,
     load_keyring,
@@ -187,7 +188,7 @@ def test_deleting_what_is_not_there_is_not_an_error(store: EncryptedFiles):
 
 def test_delete_waits_for_whoever_holds_the_folder_lock(store: EncryptedFiles):
     store.write(NAME, EVIDENCE)
-    with files_module._locked(store.folder / "5e"):
+    with fsutil.locked(store.folder / "5e"):
         deleting = threading.Thread(target=store.delete, args=(NAME,))
         deleting.start()
         deleting.join(timeout=0.3)
