@@ -5,7 +5,7 @@ submissions and comments become sealed text (``vendorrisk.keys.columns.SealedTex
 type in the database stays TEXT. A migration has no keys, so existing values are not encrypted
 here: they are marked ``plain:`` (the one form of plaintext that reads accept) and
 ``flask keys rotate`` seals them. Downgrading strips the mark again, and refuses once any value
-is sealed, since the older code cannot read it.
+is sealed or any firm has a key, since the older code can read neither.
 
 Revision ID: 0013
 Revises: 0012

@@ -95,9 +95,9 @@ class EncryptedFiles:
         (btrfs, ZFS, APFS), on SSDs and flash (wear levelling, remapped blocks), and in
         snapshots, journals and backups, the old blocks can survive the overwrite, so it is not
         a guarantee. The guarantee is crypto-shredding: whatever survives is ciphertext whose
-        data key is wrapped under a master key. Rotating the master key (``rewrap_all``) and
-        then removing the old key from the keyring turns every surviving copy of a deleted file
-        into noise, while the live files, rewrapped, stay readable.
+        data key is wrapped under a firm's key or a master key. Destroying the firm's key, or
+        rotating the master key and then removing the old one from the keyring, turns every
+        surviving copy into noise, while the live files, rewrapped, stay readable.
         """
         path = self.path_of(name)
         if not path.parent.is_dir():
