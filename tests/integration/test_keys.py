@@ -283,6 +283,7 @@ def test_old_plaintext_and_master_sealed_items_are_refused_or_read_then_converte
     master.path_of(plain.storage_name).write_bytes(PDF)
     master.write(sealed.storage_name, PDF)
     master.path_of(damaged.storage_name).write_bytes(b"%PDF-1.7 not what was uploaded")
+    master.write("ab" * 20, b"an upload whose record was rolled back")
     # As migration 0013 marks what was stored before encryption.
     db_session.execute(text("UPDATE answer_change SET value_json = :v"),
                        {"v": "plain:" + json.dumps(MARKER, ensure_ascii=False)})
@@ -292,14 +293,15 @@ def test_old_plaintext_and_master_sealed_items_are_refused_or_read_then_converte
     assert refused.status_code == 410
     assert "not been converted yet" in refused.get_data(as_text=True)
     assert client.get(f"/partner/evidence/{sealed.id}").data == PDF
-    assert "Not encrypted yet: 2 files, 1 values - run keys rotate" in cli(
-        app, "keys", "status").output
+    status = cli(app, "keys", "status").output
+    assert "Not encrypted yet: 2 files, 1 values - run keys rotate" in status
+    assert "Files no record refers to (left alone): 1" in status
 
     result = cli(app, "keys", "rotate")
 
     assert result.exit_code == 1 and f"evidence files {damaged.storage_name}" in result.output
-    assert "evidence files: 1 moved under their firm's key, 1 sealed (were not encrypted)" \
-        in result.output
+    assert ("evidence files: 1 left alone: no record refers to them, 1 moved under their "
+            "firm's key, 1 sealed (were not encrypted)") in result.output
     assert "answer_change.value_json: 1 sealed (were not encrypted)" in result.output
     assert [client.get(f"/partner/evidence/{item.id}").data for item in (plain, sealed)] \
         == [PDF, PDF]
@@ -307,7 +309,7 @@ def test_old_plaintext_and_master_sealed_items_are_refused_or_read_then_converte
     assert master.path_of(damaged.storage_name).read_bytes() == b"%PDF-1.7 not what was uploaded"
 
 
-def test_the_migration_marks_old_values_and_a_downgrade_refuses_sealed_ones(tmp_path, app):
+def test_the_migration_marks_old_values_and_a_downgrade_refuses_sealed_ones(tmp_path):
     with scratch_database(tmp_path, "keys") as url:
         fresh = make_app(url, UPLOAD_DIR=str(tmp_path / "u"), AGREEMENTS_DIR=str(tmp_path / "a"),
                          QUESTIONNAIRES_DIR=str(Path(__file__).parents[2] / "questionnaires"))

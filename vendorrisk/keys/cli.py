@@ -94,6 +94,7 @@ def keys_status() -> None:
                f"(unrecoverable): {found.shredded} files")
     click.echo(f"Not encrypted yet: {plain.get('files', 0)} files, {plain.get('values', 0)} "
                "values" + (" - run keys rotate" if plain else ""))
+    click.echo(f"Files no record refers to (left alone): {found.strays}")
     for problem in found.unreadable:
         click.echo(f"unreadable: {problem}", err=True)
 

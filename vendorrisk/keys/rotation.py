@@ -223,11 +223,13 @@ def _under(raw: object, key_id: str) -> object:
 @dataclass
 class KeyStatus:
     """How many items each key id holds: master key ids, NOT_ENCRYPTED, and the firms' data keys
-    (``firm_files``: files under a live firm key; ``shredded``: under a destroyed one)."""
+    (``firm_files``: files under a live firm key; ``shredded``: under a destroyed one). Files no
+    record refers to are only counted (``strays``), as rotation leaves them alone."""
 
     by_key: dict[str, Counter[str]] = field(default_factory=dict)
     firm_files: int = 0
     shredded: int = 0
+    strays: int = 0
     unreadable: list[str] = field(default_factory=list)
 
     def count(self, key_id: str, what: str, n: int = 1) -> None:
@@ -241,7 +243,7 @@ def status(session: Session, folders: Iterable[DocumentFolder]) -> KeyStatus:
         result.count(master_key_id, "firm keys", n)
     live = set(session.scalars(select(VendorKey.key_id)))
     for folder in folders:
-        _count_files(folder, live, result)
+        _count_files(folder, {record.name for record in folder.records(session)}, live, result)
     for column in sealed_columns():
         raw = type_coerce(column, Text)
         # The token's head is enough to name its key (prefix, 32-character id, colon).
@@ -253,8 +255,12 @@ def status(session: Session, folders: Iterable[DocumentFolder]) -> KeyStatus:
     return result
 
 
-def _count_files(folder: DocumentFolder, live: set[str], result: KeyStatus) -> None:
+def _count_files(folder: DocumentFolder, recorded: set[str], live: set[str],
+                 result: KeyStatus) -> None:
     for name in folder.files.names():
+        if name not in recorded:
+            result.strays += 1
+            continue
         try:
             header = folder.files.key_id_of(name)
         except (StorageError, OSError) as error:

@@ -157,9 +157,15 @@ def destroy_vendor_key(session: Session, actor: Actor, vendor_id: int) -> str | 
     blocks a deletion could not overwrite), becomes unrecoverable. Irreversible.
 
     For offboarding and purging: call it in the same unit of work that retires the firm's
-    records. An admin or a system actor (CLI, job) may; the firm must exist. Returns the
-    destroyed key's id, or None if the firm had none (nothing stored since keys exist). The
-    firm gets a new key if it stores a document again; the destroyed one is never reused.
+    records, before the firm's row is deleted (``vendor_key`` refers to it). An admin or a
+    system actor (CLI, job) may; the firm must exist. Returns the destroyed key's id, or None
+    if the firm had none (nothing stored since keys exist). The firm gets a new key if it
+    stores a document again; the destroyed one is never reused.
+
+    It covers the documents under the firm's key, which is every document once ``flask keys
+    rotate`` has run after the upgrade that brought firm keys (``keys status`` shows any file
+    still under a master key). Answers and comments are sealed under the master key, not the
+    firm's: purging deletes their rows.
 
     Backups of the database taken before this call still hold the wrapped key: the documents
     are beyond reach once those backups are gone, or once the master key they were wrapped
