@@ -33,7 +33,7 @@ from vendorrisk.storage.keyring import DATA_KEY_PREFIX, Keyring
 from vendorrisk.vendors.service import get_vendor
 
 # What the sealed files' headers name: the firm, then a random part (never reused by a new key).
-VENDOR_KEY_ID = re.compile(rf"{DATA_KEY_PREFIX}(\d+)-[0-9a-f]{{8}}")
+VENDOR_KEY_ID = re.compile(rf"{DATA_KEY_PREFIX}\d+-[0-9a-f]{{8}}")
 
 
 class StoredDocument(NamedTuple):
