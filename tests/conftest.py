@@ -197,16 +197,16 @@ def make_assessment(app: Flask, db_session: Session, questionnaires: Path) -> Ca
 
 @pytest.fixture
 def partner_with(db_session: Session, questionnaires: Path, make_vendor: Callable[..., Any],
-                 make_user: Callable[..., User]) -> Callable[[str], tuple[Any, Any, User]]:
+                 make_user: Callable[..., User]) -> Callable[..., tuple[Any, Any, User]]:
     """Given a questionnaire's YAML: a firm that was sent it, and the firm's partner user."""
 
-    def factory(questionnaire_yaml: str) -> tuple[Any, Any, User]:
+    def factory(questionnaire_yaml: str, name: str = "上海衡信律师事务所",
+                email: str = "li.na@hengxin.example.com") -> tuple[Any, Any, User]:
         key = re.search(r"^id: (\S+)$", questionnaire_yaml, re.MULTILINE).group(1)  # type: ignore[union-attr]
         (questionnaires / f"{key}.yaml").write_text(questionnaire_yaml, encoding="utf-8")
-        firm = make_vendor(name="上海衡信律师事务所")
+        firm = make_vendor(name=name)
         contact = vendors.add_contact(db_session, TEST_ACTOR, firm.id, name="李娜",
-                                      email="li.na@hengxin.example.com", role="", phone="",
-                                      is_primary=True)
+                                      email=email, role="", phone="", is_primary=True)
         portal = assessments.Portal("Test Co", "http://portal.example.com", timedelta(days=14))
         sent = assessments.send(db_session, TEST_ACTOR, portal, questionnaires,
                                 assessments.SendRequest(firm.id, key, frozenset({contact.id}),

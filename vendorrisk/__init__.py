@@ -42,7 +42,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     _load_config(app, env_name, overrides)
-    db.init_app(app, app.config["DATABASE_URL"])
+    database = db.init_app(app, app.config["DATABASE_URL"])
+    _use_storage_keys(app, database)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     _init_login(app)
@@ -83,6 +84,15 @@ def _load_config(app: Flask, env_name: str, overrides: dict[str, Any]) -> None:
         app.config["REPORT_CACHE_DIR"] = str(Path(app.instance_path) / "report-cache")
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'vendorrisk.db'}"
+
+
+def _use_storage_keys(app: Flask, database: db.Database) -> None:
+    """Encrypted columns are sealed with the app's keyring, read when a value needs it (so,
+    like the documents, never kept in app.config)."""
+    from vendorrisk.keys.columns import use_keyring
+    from vendorrisk.storage.files import keyring_for
+
+    use_keyring(database.engine, lambda: keyring_for(app))
 
 
 def _select_locale() -> str | None:

@@ -24,6 +24,7 @@ from vendorrisk.accounts.roles import INTERNAL_ROLES, Role
 from vendorrisk.audit import chain
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError
+from vendorrisk.keys.cli import keys_cli
 from vendorrisk.mail import service as mail
 from vendorrisk.scheduling.leader import WorkerSetupError
 from vendorrisk.scheduling.worker import Worker
@@ -241,6 +242,6 @@ def worker_command() -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (db_cli, users_cli, audit_cli, seed_cli, questionnaires_cli, mail_cli):
+    for group in (db_cli, users_cli, audit_cli, seed_cli, questionnaires_cli, mail_cli, keys_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker_command)

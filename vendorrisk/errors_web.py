@@ -18,6 +18,7 @@ PAGES = {
     404: (_l("Not found"), _l("There is nothing at this address.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     409: (_l("Changed meanwhile"), _l("Someone else changed this first. Reload and try again.")),
+    410: (_l("No longer available"), _l("What was here cannot be given back any more.")),
     413: (_l("Too large"), _l("The upload is larger than the portal accepts.")),
     429: (_l("Too many requests"), _l("Slow down and try again in a few minutes.")),
     503: (_l("Not available right now"), _l("This could not be done now. Try again later.")),

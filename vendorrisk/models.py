@@ -18,6 +18,7 @@ from vendorrisk.assessments.models import (
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
 from vendorrisk.db import Base
 from vendorrisk.incidents.models import Incident, IncidentNotification
+from vendorrisk.keys.models import VendorKey
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.offboarding.models import DestructionRequest
 from vendorrisk.scheduling.models import JobState, ReminderSent, WorkerStatus
@@ -53,5 +54,6 @@ __all__ = [
     "UserSession",
     "Vendor",
     "VendorDataCategory",
+    "VendorKey",
     "WorkerStatus",
 ]

@@ -18,9 +18,12 @@ from vendorrisk.storage import (
     InvalidNameError,
     Keyring,
     KeyringError,
+    MalformedFileError,
     TamperedError,
     UnknownKeyError,
+    add_key_to_file,
     create_keyring_file,
+    fsutil,
     key_id_of,
     keyring_for,
     load_keyring,
@@ -187,7 +190,7 @@ def test_deleting_what_is_not_there_is_not_an_error(store: EncryptedFiles):
 
 def test_delete_waits_for_whoever_holds_the_folder_lock(store: EncryptedFiles):
     store.write(NAME, EVIDENCE)
-    with files_module._locked(store.folder / "5e"):
+    with fsutil.locked(store.folder / "5e"):
         deleting = threading.Thread(target=store.delete, args=(NAME,))
         deleting.start()
         deleting.join(timeout=0.3)
@@ -275,3 +278,32 @@ def test_an_apps_files_take_its_instance_keyring_and_a_folder_given_as_text(
     monkeypatch.setenv("VENDORRISK_STORAGE_KEYS", json.dumps({"active": "k2", "keys": {
         "k2": base64.urlsafe_b64encode(K2).decode()}}))
     assert keyring_for(app).key_ids == {"k2"}
+
+
+def test_reseal_seals_a_file_it_recognises_as_plaintext_and_refuses_any_other(tmp_path: Path):
+    store = EncryptedFiles(tmp_path / "uploads", ROTATED)
+    for name, data in ((NAME, EVIDENCE), (OTHER, b"unknown bytes")):
+        store.write(name, b"")  # the folders, as the store makes them
+        store.path_of(name).write_bytes(data)  # as stored before encryption
+    assert store.key_id_of(NAME) is None
+
+    assert store.reseal(NAME, lambda blob: blob == EVIDENCE) == "sealed"
+    assert store.key_id_of(NAME) == "k2" and store.read(NAME) == EVIDENCE
+    assert store.reseal(NAME, lambda blob: blob == EVIDENCE) == "current"
+    with pytest.raises(MalformedFileError, match="not a sealed file"):
+        store.reseal(OTHER, lambda blob: blob == EVIDENCE)
+    assert store.path_of(OTHER).read_bytes() == b"unknown bytes"
+
+
+def test_a_new_key_joins_the_keyring_file_as_the_active_one(tmp_path: Path):
+    path = tmp_path / "storage_keys.json"
+    create_keyring_file(path)
+    before = load_keyring(tmp_path, environ={})
+    add_key_to_file(path, "k2")
+    after = load_keyring(tmp_path, environ={})
+    assert after.active == "k2" and after.key("k1") == before.key("k1")
+    assert mode(path) == 0o600 and [p.name for p in tmp_path.iterdir()] == [path.name]
+    with pytest.raises(KeyringError, match="already holds a key 'k2'"):
+        add_key_to_file(path, "k2")
+    with pytest.raises(KeyringError, match="names the partner firms' own data keys"):
+        add_key_to_file(path, "vendor-3")

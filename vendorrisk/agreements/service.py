@@ -1,8 +1,8 @@
 """Recording agreements, their signed copies, renewals and terminations; who stands covered.
 
-The signed PDF is kept encrypted (``vendorrisk.storage``); reading it is audited like any other
-access to partner data. A partner may upload a countersigned copy of its own firm's agreement,
-which procurement then confirms.
+The signed PDF is kept encrypted under the firm's data key (``vendorrisk.keys``); reading it is
+audited like any other access to partner data. A partner may upload a countersigned copy of its
+own firm's agreement, which procurement then confirms.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -30,6 +29,8 @@ from vendorrisk.assessments import evidence
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import Conflict, DomainError, NotFound
+from vendorrisk.keys import service as keys
+from vendorrisk.storage.files import EncryptedFiles
 from vendorrisk.text import clean_text
 from vendorrisk.vendors.models import Vendor
 from vendorrisk.vendors.service import escape_like, get_vendor, request_reassessment
@@ -37,12 +38,9 @@ from vendorrisk.vendors.service import escape_like, get_vendor, request_reassess
 SIGNED_COPY, COUNTERSIGNED = "signed", "countersigned"
 
 
-class DocumentStore(Protocol):
-    """Where document bytes go: ``vendorrisk.storage`` encrypts them."""
-
-    def write(self, name: str, data: bytes) -> None: ...
-
-    def read(self, name: str) -> bytes: ...
+# Where document bytes go: encrypted files with the master keyring, to which each firm's data
+# key is added when its documents are sealed or opened.
+DocumentStore = EncryptedFiles
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ def _store(session: Session, actor: Actor, store: DocumentStore, agreement: Agre
            upload: Upload, role: str, max_bytes: int) -> AgreementDocument:
     name = checked_pdf(upload, max_bytes)
     storage_name = secrets.token_hex(20)
-    store.write(storage_name, upload.data)
+    keys.sealing_files(session, store, agreement.vendor_id).write(storage_name, upload.data)
     document = AgreementDocument(
         agreement_id=agreement.id, role=role, original_name=name, size=len(upload.data),
         sha256=hashlib.sha256(upload.data).hexdigest(), storage_name=storage_name,
@@ -240,13 +238,21 @@ def find_document(session: Session, document_id: int,
 
 def read_document(session: Session, actor: Actor, store: DocumentStore,
                   document: AgreementDocument) -> bytes:
-    data = store.read(document.storage_name)
-    if hashlib.sha256(data).hexdigest() != document.sha256:
-        raise DomainError("This document is damaged in storage; ask an administrator to "
-                          "restore it from a backup.")
+    """The document's bytes; a DomainError saying why if they cannot be given back (damaged,
+    missing, or shredded with its firm's key)."""
+    agreement = get_agreement(session, document.agreement_id)
+    data = keys.read_document(session, store, agreement.vendor_id, document.storage_name,
+                              document.sha256)
     audit.record(session, actor, "agreement.document_download", object_type="agreement",
                  object_id=document.agreement_id, details={"document_id": document.id})
     return data
+
+
+def stored_documents(session: Session) -> list[keys.StoredDocument]:
+    """Every agreement document with a record: what key rotation looks after."""
+    rows = session.execute(select(AgreementDocument.storage_name, Agreement.vendor_id,
+                                  AgreementDocument.sha256).join(Agreement))
+    return [keys.StoredDocument(*row) for row in rows]
 
 
 # --- reading ------------------------------------------------------------------------------------

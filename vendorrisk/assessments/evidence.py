@@ -1,8 +1,6 @@
 """Evidence files: only allow-listed types whose content matches their name, stored outside the
-web root under random names, read back only through views that check who is asking.
-
-(Encryption at rest arrives with the data-protection work; this module is the one place that
-reads and writes the files, so it changes here alone.)
+web root under random names, sealed under the firm's data key (``vendorrisk.keys``), read back
+only through views that check who is asking.
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from vendorrisk.assessments.models import Assessment, EvidenceFile
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.errors import DomainError, NotFound
-from vendorrisk.storage.errors import StorageError
+from vendorrisk.keys import service as keys
 from vendorrisk.storage.files import EncryptedFiles
 
 OOXML = "application/vnd.openxmlformats-officedocument"
@@ -118,7 +116,7 @@ def store(session: Session, actor: Actor, storage: Storage, assessment: Assessme
     data = stream.read(storage.max_bytes + 1)
     name, content_type = check(filename, data, storage.max_bytes)
     storage_name = secrets.token_hex(20)
-    storage.files.write(storage_name, data)
+    keys.sealing_files(session, storage.files, assessment.vendor_id).write(storage_name, data)
     evidence = EvidenceFile(
         assessment_id=assessment.id, question_id=question_id, original_name=name,
         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
@@ -158,15 +156,22 @@ def find(session: Session, evidence_id: int, vendor_id: int | None) -> EvidenceF
 
 
 def read(session: Session, actor: Actor, storage: Storage, evidence: EvidenceFile) -> bytes:
-    try:
-        data = storage.files.read(evidence.storage_name)
-    except (StorageError, FileNotFoundError):
-        data = b""  # unreadable: reported below like any damaged file
-    if hashlib.sha256(data).hexdigest() != evidence.sha256:
-        raise DomainError("This file is damaged in storage; ask an administrator to restore it.")
+    """The file's bytes; a DomainError saying why if they cannot be given back (damaged,
+    missing, or shredded with its firm's key)."""
+    assessment = session.get(Assessment, evidence.assessment_id)
+    assert assessment is not None  # a foreign key
+    data = keys.read_document(session, storage.files, assessment.vendor_id,
+                              evidence.storage_name, evidence.sha256)
     audit.record(session, actor, "evidence.download", object_type="assessment",
                  object_id=evidence.assessment_id, details={"evidence_id": evidence.id})
     return data
+
+
+def stored_documents(session: Session) -> list[keys.StoredDocument]:
+    """Every evidence file with a record, removed or not: what key rotation looks after."""
+    rows = session.execute(select(EvidenceFile.storage_name, Assessment.vendor_id,
+                                  EvidenceFile.sha256).join(Assessment))
+    return [keys.StoredDocument(*row) for row in rows]
 
 
 def remove(session: Session, actor: Actor, storage: Storage, evidence: EvidenceFile) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from vendorrisk.accounts.models import User
 from vendorrisk.clock import now
 from vendorrisk.db import Base, UTCDateTime, str_enum
+from vendorrisk.keys.columns import SealedText
 from vendorrisk.vendors.domain import RiskTier
 from vendorrisk.vendors.models import Contact, Vendor
 
@@ -113,7 +114,7 @@ class Answer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
     question_id: Mapped[str] = mapped_column(String(100))
-    value_json: Mapped[str] = mapped_column(Text, default="null")
+    value_json: Mapped[str] = mapped_column(SealedText("answer.value_json"), default="null")
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
@@ -130,7 +131,7 @@ class AnswerChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    value_json: Mapped[str] = mapped_column(Text)
+    value_json: Mapped[str] = mapped_column(SealedText("answer_change.value_json"))
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -172,7 +173,8 @@ class Submission(Base):
     attested_position: Mapped[str] = mapped_column(String(200))
     statement: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical submitted content
-    content_json: Mapped[str] = mapped_column(Text)  # exactly what the digest covers
+    # Exactly what the digest covers: every submitted answer, so sealed like the answers.
+    content_json: Mapped[str] = mapped_column(SealedText("submission.content_json"))
 
 
 class ReviewState(StrEnum):
@@ -261,7 +263,8 @@ class ReviewComment(Base):
     question_id: Mapped[str | None] = mapped_column(String(100))
     finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"), index=True)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
-    body: Mapped[str] = mapped_column(Text)
+    # Partners write here too (notes on reopened answers, remediation plans), so it is sealed.
+    body: Mapped[str] = mapped_column(SealedText("review_comment.body"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 

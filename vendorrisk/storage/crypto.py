@@ -46,6 +46,7 @@ TAG_BYTES = 16
 WRAPPED_KEY_BYTES = KEY_BYTES + TAG_BYTES
 _PREFIX = MAGIC + bytes([FORMAT_VERSION])
 _KEY_ID_AT = len(_PREFIX) + 1  # after the key id's length byte
+HEADER_BYTES = _KEY_ID_AT + 255  # enough to hold any key id
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,19 @@ def rewrap(keyring: Keyring, name: str, blob: bytes) -> bytes:
 def key_id_of(blob: bytes) -> str:
     """The id of the master key that ``blob``'s data key is wrapped under (not authenticated)."""
     return _parse(blob).key_id
+
+
+def header_key_id(head: bytes) -> str | None:
+    """The key id in a file's first ``HEADER_BYTES`` bytes, or None if they are not a sealed
+    file's header (a file stored before encryption); MalformedFileError for a damaged one."""
+    if not head.startswith(MAGIC):
+        return None
+    if len(head) < _KEY_ID_AT or len(head) < _KEY_ID_AT + head[_KEY_ID_AT - 1]:
+        raise MalformedFileError("sealed file is cut short: its header is incomplete")
+    key_id = head[_KEY_ID_AT:_KEY_ID_AT + head[_KEY_ID_AT - 1]].decode("ascii", errors="replace")
+    if not KEY_ID.fullmatch(key_id):
+        raise MalformedFileError("sealed file header holds an invalid key id")
+    return key_id
 
 
 def _wrap(keyring: Keyring, name: str, data_key: bytes, content_nonce: bytes,

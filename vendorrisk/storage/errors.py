@@ -31,3 +31,7 @@ class TamperedError(StorageError):
 
 class InvalidNameError(StorageError):
     """A storage name that is not one: names are lowercase hex, so they cannot leave the folder."""
+
+
+class MalformedValueError(StorageError):
+    """A database value that should be sealed is not a token this code reads."""

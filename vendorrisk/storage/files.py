@@ -9,23 +9,30 @@ deleted meanwhile, nor undo a write; reads need no lock because renames are atom
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
-from vendorrisk.storage.crypto import key_id_of, open_sealed, rewrap, seal
+from vendorrisk.storage.crypto import (
+    HEADER_BYTES,
+    header_key_id,
+    key_id_of,
+    open_sealed,
+    rewrap,
+    seal,
+)
 from vendorrisk.storage.errors import InvalidNameError, StorageError
+from vendorrisk.storage.fsutil import locked
 from vendorrisk.storage.keyring import Keyring, load_keyring
 
 # Lowercase hex only: no "/", ".", or anything else that could leave the folder.
 NAME = re.compile(r"[0-9a-f]{32,64}")
 _OVERWRITE_CHUNK = 1 << 20
+Resealed = Literal["sealed", "rewrapped", "current", "gone"]
 
 
 @dataclass
@@ -73,7 +80,7 @@ class EncryptedFiles:
         # Only the leaf gets 0700 from mkdir(parents=True); the shard is made on its own for that.
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        with _locked(path.parent) as directory:
+        with locked(path.parent) as directory:
             _replace(path, blob, directory)
 
     def read(self, name: str) -> bytes:
@@ -88,14 +95,14 @@ class EncryptedFiles:
         (btrfs, ZFS, APFS), on SSDs and flash (wear levelling, remapped blocks), and in
         snapshots, journals and backups, the old blocks can survive the overwrite, so it is not
         a guarantee. The guarantee is crypto-shredding: whatever survives is ciphertext whose
-        data key is wrapped under a master key. Rotating the master key (``rewrap_all``) and
-        then removing the old key from the keyring turns every surviving copy of a deleted file
-        into noise, while the live files, rewrapped, stay readable.
+        data key is wrapped under a firm's key or a master key. Destroying the firm's key, or
+        rotating the master key and then removing the old one from the keyring, turns every
+        surviving copy into noise, while the live files, rewrapped, stay readable.
         """
         path = self.path_of(name)
         if not path.parent.is_dir():
             return
-        with _locked(path.parent) as directory:
+        with locked(path.parent) as directory:
             # A write cut short by a crash can leave a sealed copy in a temporary file; no write
             # is under way now (it would hold the lock), so any such file is a leftover.
             for victim in [path, *path.parent.glob(f".{name}.*.tmp")]:
@@ -109,6 +116,16 @@ class EncryptedFiles:
                     and path.is_file()):
                 yield path.name
 
+    def with_keyring(self, keyring: Keyring) -> EncryptedFiles:
+        """The same folder, sealing and opening with ``keyring`` (e.g. a firm's data key)."""
+        return replace(self, keyring=keyring)
+
+    def key_id_of(self, name: str) -> str | None:
+        """The key id in the header of the file stored as ``name`` (not authenticated), or None
+        if the file is not sealed at all; reads the header only."""
+        with self.path_of(name).open("rb") as handle:
+            return header_key_id(handle.read(HEADER_BYTES))
+
     def rewrap_all(self) -> RewrapReport:
         """Rewrap every file not under the active key, each atomically; safe to run again.
 
@@ -118,35 +135,36 @@ class EncryptedFiles:
         report = RewrapReport()
         for name in self.names():
             try:
-                self._rewrap(name, report)
+                outcome = self.reseal(name)
             except (StorageError, OSError) as error:
                 report.failed[name] = str(error)
+                continue
+            if outcome == "current":
+                report.current.append(name)
+            elif outcome == "rewrapped":
+                report.rewrapped.append(name)
         return report
 
-    def _rewrap(self, name: str, report: RewrapReport) -> None:
+    def reseal(self, name: str,
+               is_plaintext: Callable[[bytes], bool] = lambda _blob: False) -> Resealed:
+        """Bring the file stored as ``name`` under the active key, atomically: rewrap its data
+        key, or, when ``is_plaintext`` recognises its bytes as a file stored before encryption,
+        seal it. Returns what was done; "gone" if it was deleted meanwhile. Raises StorageError
+        (left exactly as it was) if it can be neither opened nor recognised."""
         path = self.path_of(name)
-        with _locked(path.parent) as directory:
+        with locked(path.parent) as directory:
             try:
                 blob = path.read_bytes()
             except FileNotFoundError:
-                return  # deleted since it was listed: nothing left to rewrap
+                return "gone"  # deleted since it was listed: nothing left to reseal
+            if is_plaintext(blob):
+                _replace(path, seal(self.keyring, name, blob), directory)
+                return "sealed"
             if key_id_of(blob) == self.keyring.active:
-                report.current.append(name)
-                return
+                rewrap(self.keyring, name, blob)  # still authenticated: damage is reported
+                return "current"
             _replace(path, rewrap(self.keyring, name, blob), directory)
-        report.rewrapped.append(name)
-
-
-@contextmanager
-def _locked(directory: Path) -> Iterator[int]:
-    """An exclusive flock on ``directory``, and its descriptor for fsyncing renames and unlinks.
-    Closing the descriptor releases the lock, also when the process dies."""
-    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield descriptor
-    finally:
-        os.close(descriptor)
+        return "rewrapped"
 
 
 def _replace(path: Path, blob: bytes, directory: int) -> None:

@@ -6,11 +6,14 @@ only open files sealed before a rotation. It comes from ``VENDORRISK_STORAGE_KEY
 set, else from ``storage_keys.json`` in the instance folder; the environment replaces the file
 whole rather than merging with it, so what is in force is always one document.
 
-Rotating: add a new key and make it active (replace the file whole, e.g. write a copy and rename
-it; a changed environment variable needs a restart), run ``EncryptedFiles.rewrap_all`` until it
-reports no failures, then remove the old key. Removing a key makes every copy of a file still
-sealed under it (including backups) unreadable for good, which is also how a retired key's
-data is shredded.
+Rotating: add a new key and make it active (``add_key_to_file``, i.e. ``flask keys new``; a
+changed environment variable needs a restart), re-encrypt everything under it (``flask keys
+rotate``) until it reports no failures, then remove the old key. Removing a key makes every copy
+of whatever is still sealed under it (including backups) unreadable for good, which is also how
+a retired key's data is shredded.
+
+Master key ids may not start with ``vendor-``: that prefix names the firms' own data keys
+(``vendorrisk.keys``), which appear in the same file headers.
 """
 
 from __future__ import annotations
@@ -29,12 +32,14 @@ from types import MappingProxyType
 from typing import Any
 
 from vendorrisk.storage.errors import KeyringError, UnknownKeyError
+from vendorrisk.storage.fsutil import fsync_directory, locked
 
 KEYRING_FILE = "storage_keys.json"
 ENV_VAR = "VENDORRISK_STORAGE_KEYS"
 KEY_BYTES = 32
 # Key ids are written into every sealed file's header (one length byte, so short and ASCII).
 KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")
+DATA_KEY_PREFIX = "vendor-"
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 
 
@@ -58,6 +63,12 @@ class Keyring:
     @property
     def key_ids(self) -> frozenset[str]:
         return frozenset(self._keys)
+
+    def sealing_with(self, key_id: str, key: bytes) -> Keyring:
+        """This keyring plus one more key, which becomes the active one: what seals and opens a
+        firm's files under its data key, while files sealed earlier under a master key still
+        open."""
+        return Keyring(key_id, {**self._keys, key_id: key}, "data key")
 
     def key(self, key_id: str) -> bytes:
         try:
@@ -86,6 +97,7 @@ def parse_keyring(text: str, source: str) -> Keyring:
                            "of key id -> base64url key")
     for key_id in keys:
         _check_key_id(key_id, source)
+        _check_not_reserved(key_id, source)
     return Keyring(active, {key_id: _decode_key(key_id, value, source)
                             for key_id, value in keys.items()}, source)
 
@@ -117,33 +129,66 @@ def create_keyring_file(path: Path, key_id: str = "k1") -> bool:
     _check_key_id(key_id, "create_keyring_file")
     document = {"active": key_id, "keys": {key_id: secrets.token_urlsafe(KEY_BYTES)}}
     path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _write_aside(path, document)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(temporary)
+    fsync_directory(path.parent)  # losing the keyring would lose every file sealed under it
+    return True
+
+
+def add_key_to_file(path: Path, key_id: str) -> None:
+    """Add a fresh key to the keyring file at ``path`` and make it the active one; the other
+    keys stay, so everything sealed under them still opens until it is rotated.
+
+    The file is checked as ``load_keyring`` does and replaced whole (written aside, fsynced,
+    renamed over it), under an exclusive lock on its folder so two additions cannot lose one.
+    """
+    _check_key_id(key_id, str(path))
+    _check_not_reserved(key_id, str(path))
+    with locked(path.parent):
+        current = load_keyring(path.parent, environ={})
+        if key_id in current.key_ids:
+            raise KeyringError(f"{path} already holds a key {key_id!r}")
+        document = json.loads(path.read_text(encoding="utf-8"))
+        document["keys"][key_id] = secrets.token_urlsafe(KEY_BYTES)
+        document["active"] = key_id
+        temporary = _write_aside(path, document)
+        try:
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        fsync_directory(path.parent)
+
+
+def _write_aside(path: Path, document: dict[str, Any]) -> str:
+    """``document`` written and fsynced to a new 0600 file beside ``path``; its name."""
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(document, indent=2) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        os.link(temporary, path)
-    except FileExistsError:
-        return False
-    finally:
+    except BaseException:
         os.unlink(temporary)
-    _fsync_directory(path.parent)  # losing the keyring would lose every file sealed under it
-    return True
-
-
-def _fsync_directory(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        raise
+    return temporary
 
 
 def _check_key_id(key_id: Any, source: str) -> None:
     if not isinstance(key_id, str) or not KEY_ID.fullmatch(key_id):
         raise KeyringError(f"{source}: key id {key_id!r} is not 1 to 32 letters, digits, "
                            "'.', '_' or '-'")
+
+
+def _check_not_reserved(key_id: str, source: str) -> None:
+    if key_id.startswith(DATA_KEY_PREFIX):
+        raise KeyringError(f"{source}: key id {key_id!r} starts with {DATA_KEY_PREFIX!r}, which "
+                           "names the partner firms' own data keys; choose another id")
 
 
 def _decode_key(key_id: str, value: Any, source: str) -> bytes:
