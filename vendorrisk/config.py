@@ -47,6 +47,8 @@ class DefaultConfig:
     # Signed agreements, encrypted with the keys of instance/storage_keys.json (or
     # VENDORRISK_STORAGE_KEYS); default: "agreements" in the instance folder.
     AGREEMENTS_DIR: str | None = None
+    # Where `flask backup create` writes (created 0700); default: "backups" in the instance folder.
+    BACKUP_DIR: str | None = None
     AGREEMENT_WARNING_DAYS = 60  # an agreement ending within this many days is "expiring"
     AGREEMENT_REMINDER_DAYS = (60, 30, 7, 0)  # reminders this many days before expiry
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a section's form with several files
