@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,9 +24,11 @@ from sqlalchemy import inspect, select, text
 
 from tests.conftest import TEST_ACTOR, make_app, vendor_details
 from tests.databases import BACKEND, scratch_database
+from vendorrisk import db
 from vendorrisk.agreements.models import AgreementDocument
 from vendorrisk.assessments import evidence
 from vendorrisk.assessments.models import EvidenceFile
+from vendorrisk.audit import service as audit
 from vendorrisk.audit.models import AuditEvent
 from vendorrisk.backup import service
 from vendorrisk.backup.stream import TAG_BYTES
@@ -261,6 +264,57 @@ def test_a_full_disk_leaves_no_backup_behind(seeded, tmp_path, monkeypatch):
     assert audit_actions(seeded)[-1] == ("backup.create", "failure")
 
 
+def test_a_backup_taken_while_the_portal_writes_is_one_consistent_moment(tmp_path):
+    with portal(tmp_path) as app:
+        stop, written = threading.Event(), threading.Semaphore(0)
+
+        def keep_writing() -> None:  # audit entries: each moves the chain's head row too
+            while not stop.is_set():
+                with unit_of_work(app) as session:
+                    audit.record(session, TEST_ACTOR, "test.tick")
+                written.release()
+
+        writer = threading.Thread(target=keep_writing)
+        writer.start()
+        try:
+            for _ in range(5):  # under way before the backup starts, and still going
+                assert written.acquire(timeout=20)
+            succeeded(cli(app, "create", "--output", str(tmp_path / "busy.vrbackup")))
+        finally:
+            stop.set()
+            writer.join()
+        succeeded(cli(app, "restore", "--yes", str(tmp_path / "busy.vrbackup")))
+        with app.app_context():
+            manifest = service.verify(app, db.session(), TEST_ACTOR,
+                                      tmp_path / "busy.vrbackup").manifest
+        restored = {table: len(found) for table, found in rows(app).items()}
+        assert manifest.tables["audit_event"] >= 5
+        assert restored == {**manifest.tables, "audit_event": manifest.tables["audit_event"] + 1}
+        # The chain's head row and its entries come from the same instant, or this would fail.
+        assert "Audit log intact" in app.test_cli_runner().invoke(args=["audit", "verify"]).output
+
+
+def test_a_document_deleted_while_the_backup_runs_is_counted_not_fatal(tmp_path, monkeypatch):
+    with portal(tmp_path) as app:
+        with app.app_context():
+            uploads = EncryptedFiles(Path(app.config["UPLOAD_DIR"]), keyring_for(app))
+            kept, deleted = sorted(secrets.token_hex(20) for _ in range(2))
+            for name in (kept, deleted):
+                uploads.write(name, b"evidence")
+        read_sealed = EncryptedFiles.read_sealed
+
+        def deleted_meanwhile(store: EncryptedFiles, name: str) -> bytes:
+            if name == deleted:
+                store.delete(name)  # as the portal would, just after the listing
+            return read_sealed(store, name)
+
+        monkeypatch.setattr(EncryptedFiles, "read_sealed", deleted_meanwhile)
+        output = succeeded(cli(app, "create", "--output", str(tmp_path / "x.vrbackup")))
+        assert "1 stored document(s) were deleted while the backup ran" in output
+        assert "UPLOAD_DIR 1 (1 vanished" in succeeded(cli(app, "verify",
+                                                           str(tmp_path / "x.vrbackup")))
+
+
 # --- schema versions -------------------------------------------------------------------------
 
 def test_an_older_backup_is_restored_then_upgraded(tmp_path):
@@ -301,6 +355,18 @@ def test_every_folder_setting_of_stored_documents_is_backed_up():
 # --- PostgreSQL's client tools ---------------------------------------------------------------
 
 postgresql_only = pytest.mark.skipif(BACKEND != "postgresql", reason="pg_dump is PostgreSQL's")
+
+
+@postgresql_only
+def test_a_restore_that_fails_halfway_leaves_the_database_as_it_was(seeded, backup):
+    with get_db(seeded).engine.begin() as connection:  # an operator's view stands in the way
+        connection.execute(text("CREATE VIEW firm_names AS SELECT name FROM vendor"))
+    before = rows(seeded, skip=AUDIT_TABLES)
+    refused(cli(seeded, "restore", "--yes", str(backup[0])), "psql failed",
+            "the database is unchanged", "other objects depend on it")
+    assert rows(seeded, skip=AUDIT_TABLES) == before
+    with get_db(seeded).engine.begin() as connection:
+        connection.execute(text("DROP VIEW firm_names"))
 
 
 @postgresql_only
