@@ -105,3 +105,5 @@ def test_other_files_are_not_backups():
         decrypt(b"%PDF-1.7 not a backup at all")
     with pytest.raises(NotABackupError):
         decrypt(b"")
+    with pytest.raises(DamagedBackupError, match="cut short inside its header"):
+        decrypt(encrypt(b"")[0][:20])

@@ -107,6 +107,9 @@ def _summary(info: BackupInfo) -> list[str]:
     status, head = service.schema_status(manifest)
     restorable = {"same": "restorable as is", "older": "restoring upgrades it",
                   "newer": "too new to restore with this version"}[status]
+    dialect = db.get_db().engine.dialect.name
+    if manifest.dialect != dialect:
+        restorable = f"not restorable into this portal's {dialect} database"
     rows, _documents = archive.summary_counts(manifest)
     tables = ", ".join(f"{table} {count:,}" for table, count in sorted(manifest.tables.items()))
     folders = ", ".join(f"{setting} {count:,}" for setting, count in manifest.folders.items())

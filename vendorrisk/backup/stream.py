@@ -120,8 +120,10 @@ class DecryptingReader:
     def __init__(self, source: BinaryIO, keyring: Keyring) -> None:
         self._source = source
         fixed = source.read(_FIXED.size)
-        if len(fixed) < _FIXED.size or not fixed.startswith(MAGIC):
+        if not fixed.startswith(MAGIC):
             raise NotABackupError("this is not a VendorRisk backup (no VRBK header)")
+        if len(fixed) < _FIXED.size:
+            raise DamagedBackupError("the backup is cut short inside its header")
         _magic, version, chunk_size, backup_id, key_length = _FIXED.unpack(fixed)
         if version != FORMAT_VERSION:
             raise NotABackupError(f"backup format version {version} is not supported (this code "
