@@ -53,9 +53,14 @@ from vendorrisk.scheduling.leader import LeaderLock, WorkerSetupError, leader_lo
 from vendorrisk.storage import EncryptedFiles, Keyring, StorageError, keyring_for
 from vendorrisk.storage.keyring import fsync_directory
 
-# Every setting naming a folder of stored documents; a test checks that no *_DIR setting is
-# left out. Members are named by the setting, so a backup restores wherever it now points.
+# Every setting naming a folder of stored documents. Members are named by the setting, so a
+# backup restores wherever it now points. A test checks that every *_DIR setting is here or in
+# NOT_BACKED_UP, which says why not: the questionnaire files are data kept in the repository,
+# backups are not backed up into backups, and rendered reports are a cache keyed on their
+# content (rendered again on demand; an entry left from after the backup is served only for
+# identical content, so it need not be cleared on restore either).
 STORAGE_FOLDERS = ("UPLOAD_DIR", "AGREEMENTS_DIR")
+NOT_BACKED_UP = ("QUESTIONNAIRES_DIR", "BACKUP_DIR", "REPORT_CACHE_DIR")
 SUFFIX = ".vrbackup"
 
 
