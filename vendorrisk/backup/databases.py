@@ -36,7 +36,7 @@ from sqlalchemy.pool import NullPool
 
 from vendorrisk.backup.errors import BackupError, RestoreRefusedError, ToolError, first_line
 from vendorrisk.db import SQLITE_BUSY_TIMEOUT_MS
-from vendorrisk.storage.keyring import fsync_directory
+from vendorrisk.storage.fsutil import fsync_directory
 
 _STDERR_SUMMARY_CHARS = 400
 

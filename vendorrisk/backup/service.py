@@ -51,7 +51,7 @@ from vendorrisk.backup.stream import DecryptingReader, EncryptingWriter
 from vendorrisk.db import get_db, make_engine
 from vendorrisk.scheduling.leader import LeaderLock, WorkerSetupError, leader_lock_for
 from vendorrisk.storage import EncryptedFiles, Keyring, StorageError, keyring_for
-from vendorrisk.storage.keyring import fsync_directory
+from vendorrisk.storage.fsutil import fsync_directory
 
 # Every setting naming a folder of stored documents. Members are named by the setting, so a
 # backup restores wherever it now points. A test checks that every *_DIR setting is here or in

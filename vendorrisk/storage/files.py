@@ -21,6 +21,7 @@ from typing import Protocol
 
 from vendorrisk.storage.crypto import key_id_of, open_sealed, rewrap, seal
 from vendorrisk.storage.errors import InvalidNameError, StorageError
+from vendorrisk.storage.fsutil import locked
 from vendorrisk.storage.keyring import Keyring, load_keyring
 
 # Lowercase hex only: no "/", ".", or anything else that could leave the folder.
@@ -86,7 +87,7 @@ class EncryptedFiles:
         Read under the folder's lock, so a deletion overwriting the file in place is never
         copied half-way. Raises FileNotFoundError if there is none."""
         path = self.path_of(name)
-        with _locked(path.parent):
+        with locked(path.parent):
             return path.read_bytes()
 
     def delete(self, name: str) -> None:

@@ -128,11 +128,11 @@ def create_keyring_file(path: Path, key_id: str = "k1") -> bool:
         return False
     finally:
         os.unlink(temporary)
-    fsync_directory(path.parent)  # losing the keyring would lose every file sealed under it
+    _fsync_directory(path.parent)  # losing the keyring would lose every file sealed under it
     return True
 
 
-def fsync_directory(directory: Path) -> None:
+def _fsync_directory(directory: Path) -> None:
     descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(descriptor)
