@@ -23,6 +23,7 @@ from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, Role
 from vendorrisk.audit import chain
 from vendorrisk.audit.chain import Actor
+from vendorrisk.backup.cli import backup_cli
 from vendorrisk.errors import DomainError
 from vendorrisk.keys.cli import keys_cli
 from vendorrisk.mail import service as mail
@@ -245,3 +246,4 @@ def register(app: Flask) -> None:
     for group in (db_cli, users_cli, audit_cli, seed_cli, questionnaires_cli, mail_cli, keys_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker_command)
+    app.cli.add_command(backup_cli)

@@ -59,6 +59,8 @@ class DefaultConfig:
     # instance folder. A report taking longer than the timeout (seconds) is stopped.
     REPORT_CACHE_DIR: str | None = None
     REPORT_RENDER_TIMEOUT = 60
+    # Where `flask backup create` writes (created 0700); default: "backups" in the instance folder.
+    BACKUP_DIR: str | None = None
     AGREEMENT_WARNING_DAYS = 60  # an agreement ending within this many days is "expiring"
     AGREEMENT_REMINDER_DAYS = (60, 30, 7, 0)  # reminders this many days before expiry
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a section's form with several files

@@ -88,6 +88,14 @@ class EncryptedFiles:
         StorageError if the file cannot be opened (see ``crypto.open_sealed``)."""
         return open_sealed(self.keyring, name, self.path_of(name).read_bytes())
 
+    def read_sealed(self, name: str) -> bytes:
+        """The bytes stored as ``name``, still sealed (backups copy documents as they are).
+        Read under the folder's lock, so a deletion overwriting the file in place is never
+        copied half-way. Raises FileNotFoundError if there is none."""
+        path = self.path_of(name)
+        with locked(path.parent):
+            return path.read_bytes()
+
     def delete(self, name: str) -> None:
         """Overwrite the file's bytes with random data, fsync, then unlink it; no-op if absent.
 
