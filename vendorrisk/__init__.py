@@ -96,8 +96,10 @@ def _use_storage_keys(app: Flask, database: db.Database) -> None:
 
 
 def _select_locale() -> str | None:
-    from flask import current_app, request
+    from flask import current_app, has_request_context, request
 
+    if not has_request_context():
+        return None  # a job or a command: the default locale
     return request.accept_languages.best_match(current_app.config["SUPPORTED_LOCALES"])
 
 

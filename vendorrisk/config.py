@@ -99,7 +99,7 @@ class DefaultConfig:
     WORKER_JOB_INTERVALS: Mapping[str, float] = MappingProxyType(
         {"deliver_mail": 30, "agreement_reminders": 3600, "reassessments": 3600,
          "late_reminders": 3600, "incident_deadlines": 900,
-         "destruction_certificates": 3600})
+         "destruction_certificates": 3600, "purges": 3600})
     WORKER_POLL_SECONDS = 5
     WORKER_STANDBY_SECONDS = 10
 

@@ -111,10 +111,14 @@ MATRIX: dict[str, tuple[str, str, object]] = {
                              INTERNAL),
     "offboarding.open_link": ("GET", "/certificate/not-a-real-token", ANYONE),
     "offboarding.upload": ("GET", "/certificate/upload", ANYONE),
+    "offboarding.purge_vendor": ("POST", "/vendors/{vendor}/purge", {Role.ADMIN, Role.MANAGER}),
+    "offboarding.purge_certificate": ("GET", "/vendors/{vendor}/destruction-certificate.pdf",
+                                      INTERNAL),
 }
 # Reached but refused for what the object is, not for who asks: the matrix's assessment has not
-# been submitted, so there is no report of it yet; its firm has sent no certificate to download.
-REFUSED_FOR_STATE = {"reports.assessment": 409, "offboarding.download": 404}
+# been submitted, so there is no report of it yet; no certificate exists to download.
+REFUSED_FOR_STATE = {"reports.assessment": 409, "offboarding.download": 404,
+                     "offboarding.purge_certificate": 404}
 
 
 def test_every_route_declares_an_access_policy(app):

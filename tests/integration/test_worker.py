@@ -53,6 +53,7 @@ FAST = {"WORKER_POLL_SECONDS": 0.1, "WORKER_STANDBY_SECONDS": 0.1,
                                                  "reassessments": 3600, "late_reminders": 3600,
                                                  "incident_deadlines": 3600,
                                                  "destruction_certificates": 3600,
+                                                 "purges": 3600,
                                                  "count": 3600}}
 
 

@@ -48,7 +48,7 @@ def _reminders(session: Session, now: datetime, portal_url: str) -> Iterable[Rem
         due = f"{notification.due_at:%Y-%m-%d %H:%M} UTC"
         state = "is overdue" if key == "overdue" else "is due within a day"
         yield Reminder(
-            "incident_notification", notification.id, key, frozenset(recipients),
+            "incident_notice", notification.id, key, frozenset(recipients),
             f"Incident #{incident.id} at {incident.vendor.name}: notifying {whom} {state}",
             f"The security incident \"{incident.title}\" at {incident.vendor.name} involved "
             f"client data. Notifying {whom} was due by {due} and is not recorded yet.\n"

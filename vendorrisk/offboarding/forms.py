@@ -21,3 +21,8 @@ class CertificateForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Length(max=MAX_TEXT)])
+
+
+class PurgeForm(FlaskForm):
+    confirm_name = StringField(_l("Type the firm's name to confirm"),
+                               validators=[DataRequired(), Length(max=200)])

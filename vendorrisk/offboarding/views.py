@@ -12,22 +12,15 @@ from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
 from vendorrisk.agreements.service import Upload
 from vendorrisk.downloads import attachment
 from vendorrisk.errors import DomainError
+from vendorrisk.offboarding import purge, wiring
 from vendorrisk.offboarding import service as offboarding
-from vendorrisk.offboarding.files_web import certificates
-from vendorrisk.offboarding.forms import CertificateForm, ConfirmForm, OffboardForm
+from vendorrisk.offboarding.forms import CertificateForm, ConfirmForm, OffboardForm, PurgeForm
 from vendorrisk.security.policy import public, roles
 from vendorrisk.security.web import current_actor
+from vendorrisk.vendors import service as vendors
 
 bp = Blueprint("offboarding", __name__)
 PENDING_CERTIFICATE = "pending_certificate_token"
-
-
-def settings() -> offboarding.OffboardingSettings:
-    config = current_app.config
-    return offboarding.OffboardingSettings(
-        retention_days=int(config["OFFBOARDING_RETENTION_DAYS"]),
-        certificate_days=int(config["DESTRUCTION_CERTIFICATE_DAYS"]),
-        public_url=config["PUBLIC_URL"], organization=config["ORGANIZATION_NAME"])
 
 
 @bp.route("/vendors/<int:vendor_id>/offboard", methods=["POST"])
@@ -40,7 +33,7 @@ def offboard(vendor_id: int) -> Response:
         try:
             offboarding.offboard(db.session(), current_actor(), vendor_id,
                                  int(form.version.data or 0), form.reason.data or "",
-                                 settings())
+                                 wiring.settings())
         except DomainError as error:
             db.rollback_if_open()
             flash(error.message, "error")
@@ -70,8 +63,8 @@ def confirm(request_id: int) -> Response:
 @bp.route("/offboarding/requests/<int:request_id>/certificate")
 @roles(INTERNAL_ROLES)
 def download(request_id: int) -> Response:
-    request, data = offboarding.read_certificate(db.session(), current_actor(), certificates(),
-                                                 request_id)
+    request, data = offboarding.read_certificate(db.session(), current_actor(),
+                                                 wiring.certificates(), request_id)
     return attachment(request.certificate_name, data)
 
 
@@ -100,7 +93,7 @@ def upload() -> str | Response:
             if not sent or not sent.filename:
                 raise DomainError(_("Choose the signed certificate (PDF) to upload."))
             offboarding.upload_certificate(
-                db.session(), current_actor(), certificates(),
+                db.session(), current_actor(), wiring.certificates(),
                 int(current_app.config["EVIDENCE_MAX_BYTES"]), token,
                 Upload(sent.filename, sent.read()))
         except DomainError as error:
@@ -112,3 +105,31 @@ def upload() -> str | Response:
     # Read again: a refused upload rolled the transaction back, expiring what was loaded.
     return render_template("offboarding/upload.html", form=form,
                            request_=offboarding.by_token(db.session(), token))
+
+
+@bp.route("/vendors/<int:vendor_id>/purge", methods=["POST"])
+@roles(purge.PURGERS)
+def purge_vendor(vendor_id: int) -> Response:
+    form = PurgeForm()
+    vendor = vendors.get_vendor(db.session(), vendor_id)
+    if not form.validate_on_submit() or form.confirm_name.data != vendor.name:
+        flash(_("Type the firm's name exactly to confirm that its data is to be destroyed."),
+              "error")
+    else:
+        try:
+            wiring.purge_now(db.session(), current_actor(), vendor_id)
+        except DomainError as error:
+            db.rollback_if_open()
+            flash(error.message, "error")
+        else:
+            flash(_("The firm's data was destroyed; the certificate of destruction is on its "
+                    "page."), "info")
+    return redirect(url_for("vendors.detail", vendor_id=vendor_id, _anchor="offboarding"))
+
+
+@bp.route("/vendors/<int:vendor_id>/destruction-certificate.pdf")
+@roles(INTERNAL_ROLES)
+def purge_certificate(vendor_id: int) -> Response:
+    vendor, data = purge.read_certificate(db.session(), current_actor(), wiring.certificates(),
+                                          vendor_id)
+    return attachment(f"destruction-certificate-{vendor.id}.pdf", data, "application/pdf")

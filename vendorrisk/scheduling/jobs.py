@@ -17,9 +17,12 @@ from flask_babel import lazy_gettext as _l
 from vendorrisk import clock
 from vendorrisk.agreements import reminders
 from vendorrisk.assessments.service import Portal
+from vendorrisk.audit.chain import Actor
 from vendorrisk.db import get_db
+from vendorrisk.errors import DomainError
 from vendorrisk.incidents import reminders as incident_reminders
 from vendorrisk.mail import service as mail
+from vendorrisk.offboarding import purge, wiring
 from vendorrisk.offboarding import service as offboarding
 from vendorrisk.scheduling import reminders as late
 from vendorrisk.scheduling import sweeps
@@ -72,14 +75,28 @@ def remind_incident_deadlines(app: Flask) -> str:
 
 
 def remind_certificates(app: Flask) -> str:
-    config = app.config
-    settings = offboarding.OffboardingSettings(
-        retention_days=int(config["OFFBOARDING_RETENTION_DAYS"]),
-        certificate_days=int(config["DESTRUCTION_CERTIFICATE_DAYS"]),
-        public_url=config["PUBLIC_URL"], organization=config["ORGANIZATION_NAME"])
-    with get_db(app).new_session() as session:
-        sent = offboarding.remind_overdue(session, settings, clock.now().date())
+    with app.app_context(), get_db(app).new_session() as session:
+        sent = offboarding.remind_overdue(session, wiring.settings(), clock.now().date())
     return f"reminded {sent}"
+
+
+def purge_expired(app: Flask) -> str:
+    """Offboarded firms whose retention period has ended: each purged in its own transaction,
+    so one failure never blocks the others."""
+    with app.app_context():
+        with get_db(app).new_session() as session:
+            due = purge.due_for_purge(session, clock.now().date())
+        failed = []
+        for vendor_id in due:
+            with get_db(app).new_session() as session:
+                try:
+                    wiring.purge_now(session, Actor.system("retention"), vendor_id)
+                    session.commit()
+                except DomainError as error:
+                    session.rollback()
+                    failed.append(f"firm {vendor_id}: {error.message}")
+    summary = f"purged {len(due) - len(failed)}"
+    return f"{summary}, failed {len(failed)} ({'; '.join(failed[:5])})" if failed else summary
 
 
 JOBS: tuple[Job, ...] = (
@@ -92,6 +109,7 @@ JOBS: tuple[Job, ...] = (
         remind_incident_deadlines),
     Job("destruction_certificates", _l("Remind offboarded firms of missing destruction "
                                        "certificates"), remind_certificates),
+    Job("purges", _l("Purge offboarded firms whose retention period has ended"), purge_expired),
 )
 
 

@@ -61,6 +61,10 @@ class Vendor(Base):
     offboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     purge_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The certificate of destruction we produced when purging (a PDF in CERTIFICATES_DIR).
+    purge_certificate: Mapped[str | None] = mapped_column(String(64), unique=True)
+    purge_certificate_sha256: Mapped[str] = mapped_column(String(64), default="",
+                                                          server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -20,8 +20,9 @@ from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
 from vendorrisk.incidents import service as incidents
 from vendorrisk.labels import label
+from vendorrisk.offboarding import purge
 from vendorrisk.offboarding import service as offboarding
-from vendorrisk.offboarding.forms import ConfirmForm, OffboardForm
+from vendorrisk.offboarding.forms import ConfirmForm, OffboardForm, PurgeForm
 from vendorrisk.questionnaires.scoring import ScoreBand
 from vendorrisk.scheduling.cadence import Cadence, next_due
 from vendorrisk.security.policy import roles
@@ -175,6 +176,7 @@ def _render_detail(vendor_id: int, contact_form: ContactForm, status: int = 200
                            incidents=incidents.of_vendor(db.session(), vendor.id), now=clock.now(),
                            destruction_requests=offboarding.of_vendor(db.session(), vendor.id),
                            offboard_form=OffboardForm(), confirm_form=ConfirmForm(), today=today,
+                           purge_form=PurgeForm(), PURGERS=purge.PURGERS,
                            trend_chart=charts.score_line([(point, point.score)
                                                           for point in trend])), status
 
