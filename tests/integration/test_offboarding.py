@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import csrf_token, login
+from tests.conftest import TEST_ACTOR, csrf_token, login
 from tests.partner_helpers import PDF
 from tests.review_helpers import QUESTIONNAIRE
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import Role
+from vendorrisk.agreements import service as agreements
+from vendorrisk.agreements.domain import AgreementKind, AgreementStatus
 from vendorrisk.assessments.models import Assessment, AssessmentStatus, Invitation
 from vendorrisk.audit.models import AuditEvent
 from vendorrisk.db import get_db
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.offboarding import service as offboarding
 from vendorrisk.offboarding.models import DestructionRequest
+from vendorrisk.storage import EncryptedFiles, keyring_for
 from vendorrisk.vendors.domain import VendorStatus
 from vendorrisk.vendors.models import Vendor
 
@@ -146,3 +149,27 @@ def test_a_late_certificate_is_chased_weekly_with_a_new_link(app, db_session, pa
     assert app.test_client().get(f"/certificate/{second}").status_code == 302
     frozen_clock.advance(days=7)
     assert remind() == 1
+
+
+def test_the_ndas_surviving_confidentiality_is_kept_after_the_end(
+        app, db_session, partner_with, login_as, client, frozen_clock):
+    firm, _sent, _partner = partner_with(QUESTIONNAIRE)
+    today = frozen_clock().date()
+    agreements.record(db_session, TEST_ACTOR,
+                      EncryptedFiles(app.config["AGREEMENTS_DIR"], keyring_for(app)), 10**6,
+                      firm.id, agreements.AgreementDetails(
+                          AgreementKind.NDA, AgreementStatus.SIGNED, signed_on=today,
+                          effective_on=today, expires_on=today + timedelta(days=700),
+                          survival_months=24),
+                      agreements.Upload("nda.pdf", PDF))
+    db_session.commit()
+    login_as(Role.PROCUREMENT)
+    offboard(client, firm.id)
+    db_session.expire_all()
+    request = db_session.scalar(select(DestructionRequest))
+    assert request.confidentiality_until == date(2028, 11, 23)  # 24 months from the end
+    [email] = db_session.scalars(select(OutboxEmail).where(
+        OutboxEmail.kind == "destruction_request"))
+    assert "continues until 2028-11-23" in email.body_text
+    assert "continues until Nov 23, 2028" in client.get(f"/vendors/{firm.id}").get_data(
+        as_text=True)

@@ -14,6 +14,7 @@ from vendorrisk.agreements.domain import (
     InvalidAgreement,
     Standing,
     check,
+    confidentiality_survives,
     reminder_due,
     standing,
 )
@@ -79,3 +80,14 @@ def test_reminders_fall_due_at_their_lead_time_and_stay_due():
     assert reminder_due(expires, 0, expires)
     assert not reminder_due(expires, 0, expires - timedelta(days=1))
     assert reminder_due(expires, 7, expires + timedelta(days=3))  # a late sweep still sends it
+
+
+def test_confidentiality_survives_from_the_earliest_end():
+    ended = date(2026, 11, 23)
+    assert confidentiality_survives(ended, None, date(2027, 6, 30), 24, False).until == \
+        date(2028, 11, 23)  # the relationship ended first
+    assert confidentiality_survives(ended, date(2026, 1, 31), None, 1, False).until == \
+        date(2026, 2, 28)  # terminated earlier; a month later is February's last day
+    assert confidentiality_survives(ended, None, None, None, True).indefinite
+    unstated = confidentiality_survives(ended, None, None, None, False)
+    assert not unstated.stated and unstated.until is None

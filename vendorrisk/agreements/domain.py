@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from vendorrisk.scheduling.cadence import add_months
+
 
 class AgreementKind(StrEnum):
     NDA = "nda"
@@ -95,3 +97,28 @@ def check(status: AgreementStatus, signed_on: date | None, effective_on: date | 
 def reminder_due(expires_on: date, lead_days: int, today: date) -> bool:
     """A reminder ``lead_days`` before expiry (0: on the day) is due from that day on."""
     return (expires_on - today).days <= lead_days
+
+
+@dataclass(frozen=True)
+class Survival:
+    """How long the firm's duty of confidentiality lasts once the relationship has ended."""
+
+    until: date | None  # None: indefinitely, or not stated (see ``indefinite``)
+    indefinite: bool = False
+
+    @property
+    def stated(self) -> bool:
+        return self.indefinite or self.until is not None
+
+
+def confidentiality_survives(relationship_ended: date, terminated_on: date | None,
+                             expires_on: date | None, survival_months: int | None,
+                             survives_indefinitely: bool) -> Survival:
+    """The NDA's surviving confidentiality counted from the earliest of its termination, its
+    expiry and the end of the relationship."""
+    if survives_indefinitely:
+        return Survival(None, indefinite=True)
+    if survival_months is None:
+        return Survival(None)
+    ended = min(day for day in (relationship_ended, terminated_on, expires_on) if day)
+    return Survival(add_months(ended, survival_months))

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vendorrisk.agreements.domain import Survival
 from vendorrisk.clock import now
 from vendorrisk.db import Base, UTCDateTime
 from vendorrisk.vendors.models import Vendor
@@ -34,8 +35,17 @@ class DestructionRequest(Base):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"),
                                                         index=True)
     note: Mapped[str] = mapped_column(Text, default="")  # procurement's, when confirming
+    # The firm's duty of confidentiality after the end, from its NDA: kept here because the
+    # agreement itself is destroyed when the firm's data is purged.
+    confidentiality_until: Mapped[date | None] = mapped_column(Date)
+    confidentiality_indefinite: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                             server_default=false())
 
     vendor: Mapped[Vendor] = relationship(lazy="raise")
+
+    @property
+    def confidentiality(self) -> Survival:
+        return Survival(self.confidentiality_until, self.confidentiality_indefinite)
 
     def overdue(self, today: date) -> bool:
         return self.confirmed_at is None and self.due_on < today

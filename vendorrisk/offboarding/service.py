@@ -22,6 +22,14 @@ from sqlalchemy.orm import Session, joinedload
 from vendorrisk import clock
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.models import User
+from vendorrisk.agreements import service as agreements
+from vendorrisk.agreements.domain import (
+    AgreementKind,
+    AgreementStatus,
+    Survival,
+    confidentiality_survives,
+    standing,
+)
 from vendorrisk.agreements.service import Upload, checked_pdf
 from vendorrisk.assessments.models import (
     OPEN_STATUSES,
@@ -123,14 +131,28 @@ def _upload_link(settings: OffboardingSettings, token: str) -> str:
 def _request_destruction(session: Session, actor: Actor, vendor: Vendor, reason: str,
                          settings: OffboardingSettings) -> DestructionRequest:
     token = new_token()
+    survival = _surviving_confidentiality(session, vendor.id, clock.now().date())
     request = DestructionRequest(
         vendor_id=vendor.id, reason=reason, requested_by_id=actor.user_id,
         due_on=clock.now().date() + timedelta(days=settings.certificate_days),
-        token_hash=token_hash(token))
+        token_hash=token_hash(token), confidentiality_until=survival.until,
+        confidentiality_indefinite=survival.indefinite)
     session.add(request)
     session.flush()
     _email_request(session, vendor, request, _upload_link(settings, token), settings, False)
     return request
+
+
+def _surviving_confidentiality(session: Session, vendor_id: int, ended: date) -> Survival:
+    """From the firm's current signed NDA (the one in force, else the latest signed)."""
+    signed = [a for a in agreements.of_vendor(session, vendor_id)
+              if a.kind == AgreementKind.NDA and a.superseded_at is None
+              and a.status in (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)]
+    if not signed:
+        return Survival(None)
+    nda = next((a for a in signed if standing(a.dates, ended).in_force), signed[0])
+    return confidentiality_survives(ended, nda.terminated_on, nda.expires_on,
+                                    nda.survival_months, nda.survives_indefinitely)
 
 
 def _email_request(session: Session, vendor: Vendor, request: DestructionRequest, link: str,
@@ -150,15 +172,31 @@ def _email_request(session: Session, vendor: Vendor, request: DestructionRequest
                   "destroy all of our clients' information that your firm holds, on paper and "
                   f"in every system, and upload a signed certificate of return or destruction "
                   f"(PDF) by {due}:\n{link}\n\n"
-                  "The link works until a certificate is uploaded. Your confidentiality "
-                  "obligations continue after the engagement, for the period your agreement "
-                  "sets.\n\n----\n\n"
+                  "The link works until a certificate is uploaded. "
+                  f"{_survival_sentence(request.confidentiality)}\n\n----\n\n"
                   f"{contact.name}，您好：\n\n"
                   f"{org} 已结束与 {vendor.name} 的合作（{request.reason}）。"
                   "根据保密协议，请归还或安全销毁贵所持有的我方客户全部资料（纸质及各系统中的电子资料），"
                   f"并于 {due} 前上传经签署的归还或销毁证明（PDF）：\n{link}\n\n"
-                  "该链接在上传证明前一直有效。合作结束后，贵所的保密义务仍按协议约定的期限继续有效。\n"))
+                  f"该链接在上传证明前一直有效。{_survival_sentence_zh(request.confidentiality)}\n"))
     return len(contacts)
+
+
+def _survival_sentence(survival: Survival) -> str:
+    if survival.indefinite:
+        return "Your duty of confidentiality continues indefinitely, as your agreement says."
+    if survival.until:
+        return (f"Your duty of confidentiality continues until {survival.until.isoformat()}, "
+                "as your agreement says.")
+    return "Your duty of confidentiality continues for the period your agreement sets."
+
+
+def _survival_sentence_zh(survival: Survival) -> str:
+    if survival.indefinite:
+        return "根据协议，贵所的保密义务无限期持续。"
+    if survival.until:
+        return f"根据协议，贵所的保密义务持续至 {survival.until.isoformat()}。"
+    return "合作结束后，贵所的保密义务仍按协议约定的期限继续有效。"
 
 
 def by_token(session: Session, token: str) -> DestructionRequest:
