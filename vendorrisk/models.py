@@ -20,6 +20,7 @@ from vendorrisk.db import Base
 from vendorrisk.incidents.models import Incident, IncidentNotification
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.scheduling.models import JobState, ReminderSent, WorkerStatus
+from vendorrisk.sharing.models import Disclosure, DisclosureCategory, Engagement
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
 
 __all__ = [
@@ -35,6 +36,9 @@ __all__ = [
     "Base",
     "Contact",
     "Decision",
+    "Disclosure",
+    "DisclosureCategory",
+    "Engagement",
     "EvidenceFile",
     "Finding",
     "Incident",

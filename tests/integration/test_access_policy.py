@@ -17,6 +17,7 @@ from vendorrisk.incidents import service as incidents
 from vendorrisk.incidents.domain import DEFAULT_NOTIFICATION_HOURS
 from vendorrisk.mail import service as mail
 from vendorrisk.security.policy import policy_for
+from vendorrisk.sharing import service as sharing
 from vendorrisk.storage.files import EncryptedFiles, keyring_for
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import RiskTier
@@ -104,6 +105,15 @@ MATRIX: dict[str, tuple[str, str, object]] = {
                                INTERNAL),
     "partner_incidents.mine": ("GET", "/partner/incidents/", {Role.PARTNER}),
     "partner_incidents.report": ("GET", "/partner/incidents/new", {Role.PARTNER}),
+    "sharing.index": ("GET", "/sharing/", INTERNAL),
+    "sharing.export": ("GET", "/sharing/export.csv", INTERNAL),
+    "sharing.engagements": ("GET", "/sharing/engagements/", INTERNAL),
+    "sharing.new_engagement": ("GET", "/sharing/engagements/new/{vendor}", INTERNAL),
+    "sharing.engagement": ("GET", "/sharing/engagements/{engagement}", INTERNAL),
+    "sharing.edit_engagement": ("GET", "/sharing/engagements/{engagement}/edit", INTERNAL),
+    "sharing.close_engagement": ("POST", "/sharing/engagements/{engagement}/close", INTERNAL),
+    "sharing.record": ("POST", "/sharing/engagements/{engagement}/disclosures", INTERNAL),
+    "partner_sharing.mine": ("GET", "/partner/sharing/", {Role.PARTNER}),
 }
 # Reached but refused for what the object is, not for who asks: the matrix's assessment has not
 # been submitted, so there is no report of it yet.
@@ -181,6 +191,11 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
                 detected_on=date.today()), DEFAULT_NOTIFICATION_HOURS)
         db_session.commit()
         target_user = make_user(Role.MANAGER)
+        engagement = sharing.open_engagement(db_session, TEST_ACTOR, vendor.id,
+                                             sharing.EngagementDetails(
+                                                 "Deregistration", "A client", "Filing",
+                                                 date.today(), date.today(), target_user.id))
+        db_session.commit()
         email = mail.enqueue(db_session, kind="test", to="x@example.com", subject="s", body="b")
         db_session.commit()
         if role is not None:
@@ -193,7 +208,8 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
                           invitation=assessment.invitations[0].id,
                           own_assessment=own_assessment.id, evidence=item.id,
                           finding=finding.id, agreement=agreement.id,
-                          document=document.id, incident=incident.id)
+                          document=document.id, incident=incident.id,
+                          engagement=engagement.id)
         response = client.open(url, method=method)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
