@@ -185,8 +185,10 @@ def test_every_reason_is_listed_at_once_in_the_rules_order():
 def test_nonsense_input_is_an_error_not_a_refusal():
     cases = [
         (replace(ASK, categories=frozenset()), 10, "Say which kinds of client data were sent."),
-        (ASK, 0, "Give the approximate number of records or documents: at least 1."),
+        (ASK, 0, "Give the approximate number of records or documents: at least 1, at most "
+                 "1,000,000,000."),
         (ASK, -3, "at least 1"),
+        (ASK, 10**10, "at most 1,000,000,000"),
         (replace(ASK, disclosed_on=TODAY + timedelta(days=2)), 10,
          "cannot be recorded more than a day before it is made"),
         (replace(ASK, return_by=TODAY - timedelta(days=1)), 10,

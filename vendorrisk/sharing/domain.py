@@ -204,7 +204,8 @@ def check_request(request: Request, count: int, today: date) -> None:
     if not request.categories:
         raise InvalidRequest("Say which kinds of client data were sent.")
     if not 0 < count <= MAX_COUNT:
-        raise InvalidRequest("Give the approximate number of records or documents: at least 1.")
+        raise InvalidRequest("Give the approximate number of records or documents: at least 1, "
+                             f"at most {MAX_COUNT:,}.")
     if request.disclosed_on > today + timedelta(days=FUTURE_DAYS):
         raise InvalidRequest("A disclosure cannot be recorded more than a day before it is made.")
     if request.return_by < request.disclosed_on:
