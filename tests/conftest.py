@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tests.databases import scratch_database
@@ -240,3 +241,19 @@ def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[[R
         return user
 
     return sign_in
+
+
+def statements_for(app: Flask, client: FlaskClient, path: str) -> int:
+    """How many SQL statements a GET of ``path`` issues (which must answer 200)."""
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = get_db(app).engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)

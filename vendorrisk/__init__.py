@@ -137,12 +137,15 @@ def _register_blueprints(app: Flask) -> None:
     from vendorrisk.offboarding.views import bp as offboarding_bp
     from vendorrisk.reports.views import bp as reports_bp
     from vendorrisk.scheduling.views import bp as jobs_bp
+    from vendorrisk.sharing.views import bp as sharing_bp
+    from vendorrisk.sharing.views import partner_bp as partner_sharing_bp
     from vendorrisk.vendors.views import bp as vendors_bp
 
     for blueprint in (accounts_bp, users_bp, agreements_bp, assessments_bp, audit_bp,
                       dashboard_bp, findings_bp, incidents_bp, jobs_bp, mailbox_bp, offboarding_bp,
                       partner_agreements_bp, partner_bp, partner_findings_bp,
-                      partner_incidents_bp, reports_bp, review_bp, vendors_bp):
+                      partner_incidents_bp, partner_sharing_bp, reports_bp, review_bp,
+                      sharing_bp, vendors_bp):
         app.register_blueprint(blueprint)
 
 

@@ -16,6 +16,7 @@ from vendorrisk.assessments.models import (
 )
 from vendorrisk.incidents.domain import IncidentStatus, NotificationOutcome, Recipient
 from vendorrisk.questionnaires.scoring import CoverageStatus, FindingReason, ScoreBand
+from vendorrisk.sharing.domain import Channel, CountUnit, EngagementStatus, Holding
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
 
 # Pairs, not a dict literal: StrEnum members of different enums with the same value (an
@@ -95,6 +96,17 @@ _PAIRS = (
     (Recipient.CLIENTS, _l("Affected clients")),
     (NotificationOutcome.NOTIFIED, _l("Notified")),
     (NotificationOutcome.NOT_REQUIRED, _l("Not required")),
+    (EngagementStatus.OPEN, _l("Open")),
+    (EngagementStatus.CLOSED, _l("Closed")),
+    (Channel.ENCRYPTED_UPLOAD, _l("Encrypted upload")),
+    (Channel.ENCRYPTED_EMAIL, _l("Encrypted email")),
+    (Channel.PAPER_COURIER, _l("Paper, by courier")),
+    (Channel.IN_PERSON, _l("In person")),
+    (CountUnit.RECORDS, _l("records")),
+    (CountUnit.DOCUMENTS, _l("documents")),
+    (Holding.HELD, _l("Held by the firm")),
+    (Holding.RETURNED, _l("Returned")),
+    (Holding.DESTROYED, _l("Destroyed")),
     (Role.ADMIN, _l("Administrator")),
     (Role.PROCUREMENT, _l("Procurement")),
     (Role.MANAGER, _l("Manager")),

@@ -22,6 +22,7 @@ from vendorrisk.keys.models import VendorKey
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.offboarding.models import DestructionRequest
 from vendorrisk.scheduling.models import JobState, ReminderSent, WorkerStatus
+from vendorrisk.sharing.models import Disclosure, DisclosureCategory, Engagement
 from vendorrisk.vendors.models import Contact, Vendor, VendorDataCategory
 
 __all__ = [
@@ -38,6 +39,9 @@ __all__ = [
     "Contact",
     "Decision",
     "DestructionRequest",
+    "Disclosure",
+    "DisclosureCategory",
+    "Engagement",
     "EvidenceFile",
     "Finding",
     "Incident",

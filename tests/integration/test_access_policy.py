@@ -18,6 +18,7 @@ from vendorrisk.incidents.domain import DEFAULT_NOTIFICATION_HOURS
 from vendorrisk.mail import service as mail
 from vendorrisk.offboarding.models import DestructionRequest
 from vendorrisk.security.policy import policy_for
+from vendorrisk.sharing import service as sharing
 from vendorrisk.storage.files import EncryptedFiles, keyring_for
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import RiskTier
@@ -114,6 +115,15 @@ MATRIX: dict[str, tuple[str, str, object]] = {
     "offboarding.purge_vendor": ("POST", "/vendors/{vendor}/purge", {Role.ADMIN, Role.MANAGER}),
     "offboarding.purge_certificate": ("GET", "/vendors/{vendor}/destruction-certificate.pdf",
                                       INTERNAL),
+    "sharing.index": ("GET", "/sharing/", INTERNAL),
+    "sharing.export": ("GET", "/sharing/export.csv", INTERNAL),
+    "sharing.engagements": ("GET", "/sharing/engagements/", INTERNAL),
+    "sharing.new_engagement": ("GET", "/sharing/engagements/new/{vendor}", INTERNAL),
+    "sharing.engagement": ("GET", "/sharing/engagements/{engagement}", INTERNAL),
+    "sharing.edit_engagement": ("GET", "/sharing/engagements/{engagement}/edit", INTERNAL),
+    "sharing.close_engagement": ("POST", "/sharing/engagements/{engagement}/close", INTERNAL),
+    "sharing.record": ("POST", "/sharing/engagements/{engagement}/disclosures", INTERNAL),
+    "partner_sharing.mine": ("GET", "/partner/sharing/", {Role.PARTNER}),
 }
 # Reached but refused for what the object is, not for who asks: the matrix's assessment has not
 # been submitted, so there is no report of it yet; no certificate exists to download.
@@ -195,6 +205,11 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
         db_session.add(destruction)
         db_session.commit()
         target_user = make_user(Role.MANAGER)
+        engagement = sharing.open_engagement(db_session, TEST_ACTOR, vendor.id,
+                                             sharing.EngagementDetails(
+                                                 "Deregistration", "A client", "Filing",
+                                                 date.today(), date.today(), target_user.id))
+        db_session.commit()
         email = mail.enqueue(db_session, kind="test", to="x@example.com", subject="s", body="b")
         db_session.commit()
         if role is not None:
@@ -208,7 +223,7 @@ def test_role_route_matrix(app, client, db_session, make_user, make_vendor, make
                           own_assessment=own_assessment.id, evidence=item.id,
                           finding=finding.id, agreement=agreement.id,
                           document=document.id, incident=incident.id,
-                          destruction=destruction.id)
+                          destruction=destruction.id, engagement=engagement.id)
         response = client.open(url, method=method)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True

@@ -21,10 +21,14 @@ from vendorrisk.accounts.roles import Role
 from vendorrisk.agreements import service as agreements
 from vendorrisk.agreements.domain import AgreementKind, AgreementStatus
 from vendorrisk.assessments.models import Assessment, EvidenceFile, Finding
+from vendorrisk.audit.chain import Actor
 from vendorrisk.incidents import service as incidents
 from vendorrisk.incidents.domain import DEFAULT_NOTIFICATION_HOURS
 from vendorrisk.mail.models import OutboxEmail
+from vendorrisk.scheduling.cadence import Cadence
 from vendorrisk.security.policy import policy_for
+from vendorrisk.sharing import service as sharing
+from vendorrisk.sharing.domain import Channel, CountUnit
 from vendorrisk.storage.files import EncryptedFiles, keyring_for
 from vendorrisk.vendors.domain import DataCategory, RiskTier
 
@@ -44,7 +48,7 @@ def partner_get_routes(app) -> list[str]:
 
 
 @pytest.fixture
-def everything_internal(app, db_session, submitted, tmp_path):
+def everything_internal(app, db_session, submitted, tmp_path, make_user):
     """The partner's assessment, reviewed with internal notes, a clarification, a finding with
     an internal comment and a partner response with a file."""
     previous = app.config["UPLOAD_DIR"], app.config["AGREEMENTS_DIR"]
@@ -71,6 +75,17 @@ def everything_internal(app, db_session, submitted, tmp_path):
     incidents.record(db_session, TEST_ACTOR, sent.vendor_id, incidents.IncidentReport(
         MARKER, MARKER, RiskTier.HIGH, True, frozenset({DataCategory.IDENTITY}),
         detected_on=date.today()), DEFAULT_NOTIFICATION_HOURS)  # recorded by procurement
+    # Client data disclosed to the firm against the policy: the override and approver are ours.
+    approver = make_user(Role.MANAGER, name=MARKER)
+    engagement = sharing.open_engagement(db_session, TEST_ACTOR, sent.vendor_id,
+                                         sharing.EngagementDetails(
+                                             "Deregistration", "A client", MARKER, date.today(),
+                                             date.today(), approver.id))
+    sharing.record_disclosure(
+        db_session, Actor(approver.id, Role.MANAGER.value, "local"), engagement.id,
+        sharing.DisclosureDetails(["identity"], 3, CountUnit.DOCUMENTS, Channel.IN_PERSON,
+                                  date.today(), date.today(), approver.id), Cadence(),
+        override_reason=MARKER)
     db_session.commit()
     db_session.expire_all()
     assert db_session.get(Assessment, sent.id).score is not None  # there is a score to leak
@@ -91,6 +106,7 @@ def url_for_partner(endpoint: str, sent, finding, evidence_id: int, document) ->
         "partner_agreements.partner_download": f"/partner/agreements/documents/{document.id}",
         "partner_incidents.mine": "/partner/incidents/",
         "partner_incidents.report": "/partner/incidents/new",
+        "partner_sharing.mine": "/partner/sharing/",
     }
     assert endpoint in paths, f"new partner route {endpoint}: add how to reach it here"
     return paths[endpoint]

@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import event
 
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, statements_for
 from tests.review_helpers import act
 from vendorrisk.accounts.roles import Role
 from vendorrisk.assessments.models import (
@@ -22,7 +21,6 @@ from vendorrisk.assessments.models import (
     FindingStatus,
     QuestionnaireVersion,
 )
-from vendorrisk.db import get_db
 from vendorrisk.vendors.domain import RiskTier, VendorStatus
 
 TODAY = date(2026, 11, 23)  # the frozen clock's day
@@ -310,21 +308,6 @@ def test_the_vendor_page_shows_the_score_trend(client, login_as, firm, assessmen
     assert 'id="trend-heading"' not in page_of(client, f"/vendors/{bare.id}")
 
 
-def _statements_for(app, client, path: str) -> int:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    engine = get_db(app).engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def _grow(firm, assessment, finding, count: int, start: int) -> None:
     tiers, bands = list(RiskTier), [95, 70, 45, 10]
     for i in range(start, start + count):
@@ -340,9 +323,9 @@ def test_the_dashboard_issues_the_same_queries_for_5_firms_or_60(
         app, client, login_as, firm, assessment, finding, frozen_clock):
     login_as(Role.MANAGER)
     _grow(firm, assessment, finding, 5, 0)
-    small = _statements_for(app, client, "/dashboard")
+    small = statements_for(app, client, "/dashboard")
     _grow(firm, assessment, finding, 55, 5)
-    large = _statements_for(app, client, "/dashboard")
+    large = statements_for(app, client, "/dashboard")
     assert small == large
 
 
@@ -352,9 +335,9 @@ def test_the_lists_behind_the_dashboard_issue_the_same_queries_however_long(
     paths = ("/dashboard/overdue-assessments", "/dashboard/overdue-findings",
              "/dashboard/reassessments-due")
     _grow(firm, assessment, finding, 3, 0)
-    small = [_statements_for(app, client, path) for path in paths]
+    small = [statements_for(app, client, path) for path in paths]
     _grow(firm, assessment, finding, 40, 3)
-    assert [_statements_for(app, client, path) for path in paths] == small
+    assert [statements_for(app, client, path) for path in paths] == small
 
 
 def test_a_decision_taken_through_the_review_reaches_the_dashboard(app, db_session, submitted,

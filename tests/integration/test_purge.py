@@ -20,6 +20,7 @@ from tests.conftest import PASSWORD, TEST_ACTOR, csrf_token, login, make_app, ve
 from tests.databases import scratch_database
 from tests.partner_helpers import PDF
 from vendorrisk.accounts import service as accounts
+from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import Role
 from vendorrisk.agreements import service as agreements
 from vendorrisk.agreements.domain import AgreementKind, AgreementStatus
@@ -39,6 +40,8 @@ from vendorrisk.keys.models import VendorKey
 from vendorrisk.migrate import upgrade
 from vendorrisk.offboarding import purge, wiring
 from vendorrisk.offboarding import service as offboarding
+from vendorrisk.sharing.domain import Channel, CountUnit, EngagementStatus, Holding
+from vendorrisk.sharing.models import Disclosure, Engagement
 from vendorrisk.storage import EncryptedFiles, keyring_for
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.models import Vendor
@@ -116,11 +119,24 @@ def plant_everywhere(app) -> tuple[int, str]:
                              vendor_id=firm.id)
         accounts.create_user(session, TEST_ACTOR, email="manager@example.com", name="Martin",
                              role=Role.MANAGER, password=PASSWORD, min_length=12)
-        agreements.record(session, TEST_ACTOR,
+        nda = agreements.record(session, TEST_ACTOR,
                           EncryptedFiles(app.config["AGREEMENTS_DIR"], keyring_for(app)),
                           10**6, firm.id, agreements.AgreementDetails(
                               AgreementKind.NDA, AgreementStatus.SENT, notes=MARKER),
                           agreements.Upload("nda.pdf", PDF))
+        manager = session.scalar(select(User).where(User.email == "manager@example.com"))
+        engagement = Engagement(vendor_id=firm.id, title="Deregistration",
+                                client_reference="Client X", purpose="Filing",
+                                starts_on=date.today(),
+                                planned_end_on=date.today() + timedelta(days=60),
+                                owner_id=manager.id, status=EngagementStatus.OPEN)
+        session.add(engagement)
+        session.flush()
+        session.add(Disclosure(engagement_id=engagement.id, vendor_id=firm.id, approx_count=3,
+                               count_unit=CountUnit.DOCUMENTS, channel=Channel.ENCRYPTED_UPLOAD,
+                               disclosed_on=date.today(), return_by=date.today(),
+                               approved_by_id=manager.id, nda_agreement_id=nda.id,
+                               holding=Holding.HELD))
         session.add(Finding(assessment_id=sent.id, vendor_id=firm.id, source="reviewer",
                             severity=FindingSeverity.LOW, title="Shredding",
                             description=f"{MARKER} shreds nothing", status=FindingStatus.OPEN))
@@ -170,7 +186,9 @@ def test_purging_leaves_no_marker_in_a_database_dump_or_the_folders(portal, tmp_
         assert session.scalar(select(func.count(VendorKey.id))) == 0  # crypto-shredded
         vendor = session.get(Vendor, firm_id)
         assert vendor.purged_at is not None and vendor.name == "衡信律师事务所"
-        assert session.scalar(select(func.count(Assessment.id))) == 1  # our record stays
+        assert session.scalar(select(func.count(Assessment.id))) == 1  # our records stay
+        [disclosure] = session.scalars(select(Disclosure))
+        assert disclosure.nda_agreement_id is None and disclosure.approx_count == 3
     certificate = manager.get(f"/vendors/{firm_id}/destruction-certificate.pdf")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(certificate.data)).pages)
     assert "Certificate of destruction" in text and "衡信律师事务所" in text

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, statements_for
 from vendorrisk.accounts.roles import Role
 from vendorrisk.audit.models import AuditEvent
-from vendorrisk.db import get_db
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
 from vendorrisk.vendors.models import Vendor
 
@@ -195,30 +194,15 @@ def test_search_treats_like_wildcards_literally(client, login_as, make_vendor):
     assert "100% Audit" in html and "Plain Audit" not in html
 
 
-def _queries_for(app, client, path: str) -> int:
-    statements: list[str] = []
-    engine = get_db(app).engine
-
-    def count(*_args) -> None:
-        statements.append("q")
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_the_list_issues_the_same_number_of_queries_however_many_firms(app, client, login_as,
                                                                        make_vendor):
     login_as(Role.MANAGER)
     for _ in range(3):
         make_vendor()
-    small = _queries_for(app, client, "/vendors/?sort=tier")
+    small = statements_for(app, client, "/vendors/?sort=tier")
     for _ in range(60):
         make_vendor()
-    large = _queries_for(app, client, "/vendors/?sort=tier")
+    large = statements_for(app, client, "/vendors/?sort=tier")
     assert small == large
 
 

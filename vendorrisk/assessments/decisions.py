@@ -1,9 +1,10 @@
 """A manager decides on a reviewed assessment: approve, approve with conditions, or reject.
 
-The decision records who decided, when, why, and the score it was taken on; it completes the
-assessment and sets the firm's status and current residual risk. Open findings are what
-conditions are made of: approving outright while findings are open is refused, so a condition
-is never forgotten.
+The decision records who decided, when, why, the score it was taken on and the kinds of client
+data the firm's intake declared (what an approval covers when client data is shared). It
+completes the assessment and sets the firm's status and current residual risk. Open findings
+are what conditions are made of: approving outright while findings are open is refused, so a
+condition is never forgotten.
 """
 
 from __future__ import annotations
@@ -62,9 +63,12 @@ def decide(session: Session, actor: Actor, assessment_id: int, outcome: Decision
                                    else []))
     session.add(decision)
     assessment.status, assessment.decided_at = AssessmentStatus.COMPLETED, now
-    vendors.record_decision(session, actor, assessment.vendor_id, VENDOR_STATUS_AFTER[outcome],
-                            residual_risk=assessment.residual_risk,
-                            control_score=assessment.score, decided_at=now)
+    vendor = vendors.record_decision(session, actor, assessment.vendor_id,
+                                     VENDOR_STATUS_AFTER[outcome],
+                                     residual_risk=assessment.residual_risk,
+                                     control_score=assessment.score, decided_at=now)
+    # What the approval covers when client data is shared with the firm (sharing/domain.py).
+    decision.data_categories = " ".join(sorted(c.value for c in vendor.data_categories))
     session.flush()
     audit.record(session, actor, "assessment.decide", object_type="assessment",
                  object_id=assessment.id, details={"decision_id": decision.id,

@@ -291,3 +291,6 @@ class Decision(Base):
     score: Mapped[float | None] = mapped_column(Float)
     residual_risk: Mapped[RiskTier | None] = mapped_column(str_enum(RiskTier))
     conditions_json: Mapped[str] = mapped_column(Text, default="[]")  # the open findings' ids
+    # The firm's intake categories when decided (space-separated DataCategory values): what the
+    # approval covers for sharing client data. None: decided before this was recorded.
+    data_categories: Mapped[str | None] = mapped_column(String(200))

@@ -16,10 +16,12 @@ from vendorrisk.offboarding import service as offboarding
 from vendorrisk.scheduling.cadence import Cadence
 from vendorrisk.security.policy import public, roles
 from vendorrisk.security.web import current_actor, home_url
+from vendorrisk.sharing import service as sharing
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import VendorStatus
 
 bp = Blueprint("dashboard", __name__)
+HOLDERS_SHOWN = 10  # firms holding client data listed on the dashboard, the worrying ones first
 
 
 def _today() -> date:
@@ -64,6 +66,7 @@ def home() -> str:
         "dashboard/home.html", tiers=tiers, statuses=statuses, highest=highest,
         total=sum(tiers.values()), onboarding=onboarding, mine=mine, portfolio=summary,
         incident_counts=incident_counts, certificates_overdue=certificates_overdue,
+        holders=sharing.holders(session, _today(), _cadence(), HOLDERS_SHOWN),
         residual_chart=charts.residual_bars(summary.by_residual, summary.undecided),
         heat_map=charts.heat_map(summary.heat),
         distribution_chart=charts.score_distribution(summary.distribution))

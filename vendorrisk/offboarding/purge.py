@@ -8,8 +8,9 @@ stay, renamed, because the audit log refers to them); the firm's data key (crypt
 copy of its documents, in a backup or a block the overwrite missed, becomes noise).
 
 Kept, because they are the company's own records: the firm's row (name, tier, history of
-statuses), its assessments' outline (dates, status, score) and the managers' decisions, security
-incidents with the notifications made (GDPR Art. 33(5) asks for them to be documented), the
+statuses), its assessments' outline (dates, status, score) and the managers' decisions, the
+data-sharing register's engagements and disclosures (no longer linked to the destroyed NDA),
+security incidents with the notifications made (GDPR Art. 33(5) asks for them to be documented), the
 firm's certificates of return or destruction, and the audit log, which holds ids only and still
 verifies.
 """
@@ -47,6 +48,7 @@ from vendorrisk.errors import DomainError, Forbidden, NotFound
 from vendorrisk.keys import service as keys
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.offboarding.models import DestructionRequest
+from vendorrisk.sharing.models import Disclosure
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import VendorStatus
 from vendorrisk.vendors.models import Contact, Vendor
@@ -180,6 +182,10 @@ def _destroy_rows(session: Session, vendor_id: int,
         ("invitations", delete(Invitation).where(Invitation.assessment_id.in_(assessments))),
         ("emails", delete(OutboxEmail).where(or_(OutboxEmail.id.in_(invitation_emails),
                                                  OutboxEmail.to_address.in_(addresses)))),
+        # The register's record of what the firm was given stays; the NDA it relied on goes.
+        ("disclosures unlinked from the destroyed NDA", update(Disclosure).where(
+            Disclosure.vendor_id == vendor_id, Disclosure.nda_agreement_id.is_not(None))
+            .values(nda_agreement_id=None)),
         ("agreement reminders", delete(AgreementReminder).where(
             AgreementReminder.agreement_id.in_(agreements))),
         ("agreement documents", delete(AgreementDocument).where(

@@ -27,6 +27,7 @@ from vendorrisk.questionnaires.scoring import ScoreBand
 from vendorrisk.scheduling.cadence import Cadence, next_due
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
+from vendorrisk.sharing import service as sharing
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import Criticality, DataCategory, RiskTier, VendorKind, VendorStatus
 from vendorrisk.vendors.forms import ContactForm, StatusForm, VendorForm
@@ -166,7 +167,10 @@ def _render_detail(vendor_id: int, contact_form: ContactForm, status: int = 200
     status_form = StatusForm(data={"status": vendor.status.value, "version": vendor.version})
     trend = portfolio.score_trend(db.session(), vendor.id)
     today, warn_days = clock.now().date(), int(current_app.config["AGREEMENT_WARNING_DAYS"])
-    return render_template("vendors/detail.html", vendor=vendor,
+    cadence = Cadence.from_months(current_app.config["REASSESSMENT_MONTHS"])
+    return render_template("vendors/detail.html", vendor=vendor, today=today,
+                           holdings=sharing.holdings(db.session(), current_actor(), vendor,
+                                                     today, cadence, warn_days),
                            agreements=[(a, standing(a.dates, today, warn_days))
                                        for a in agreements.of_vendor(db.session(), vendor.id)],
                            nda=agreements.nda_standing(db.session(), vendor.id, today, warn_days),
@@ -175,7 +179,7 @@ def _render_detail(vendor_id: int, contact_form: ContactForm, status: int = 200
                            assessments=assessments.assessments_of(db.session(), vendor.id),
                            incidents=incidents.of_vendor(db.session(), vendor.id), now=clock.now(),
                            destruction_requests=offboarding.of_vendor(db.session(), vendor.id),
-                           offboard_form=OffboardForm(), confirm_form=ConfirmForm(), today=today,
+                           offboard_form=OffboardForm(), confirm_form=ConfirmForm(),
                            purge_form=PurgeForm(), PURGERS=purge.PURGERS,
                            trend_chart=charts.score_line([(point, point.score)
                                                           for point in trend])), status
