@@ -120,7 +120,8 @@ def test_the_firm_certifies_through_the_emailed_link_and_procurement_confirms(
     assert download.data == PDF and download.headers["Content-Disposition"].startswith(
         "attachment")
     confirmed = client.post(f"/offboarding/requests/{request.id}/confirm", data={
-        "csrf_token": csrf_token(client, f"/vendors/{firm.id}"), "note": "Checked the seal."},
+        "csrf_token": csrf_token(client, f"/vendors/{firm.id}"), "outcome": "destroyed",
+        "note": "Checked the seal."},
         follow_redirects=True)
     assert "confirmed" in confirmed.get_data(as_text=True)
     db_session.expire_all()

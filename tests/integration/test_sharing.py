@@ -26,6 +26,10 @@ from vendorrisk.assessments.models import (
 )
 from vendorrisk.audit.chain import Actor
 from vendorrisk.audit.models import AuditEvent
+from vendorrisk.db import get_db
+from vendorrisk.mail.models import OutboxEmail
+from vendorrisk.offboarding import service as offboarding
+from vendorrisk.offboarding.models import DestructionRequest
 from vendorrisk.scheduling.cadence import Cadence
 from vendorrisk.sharing import service as sharing
 from vendorrisk.sharing.domain import Channel, CountUnit, EngagementStatus, Holding
@@ -455,3 +459,93 @@ def test_a_partner_sees_what_its_firm_holds_of_ours_and_nothing_internal(
         assert internal not in page
     assert client.get("/sharing/").status_code == 403
     assert client.get(f"/sharing/engagements/{overridden.engagement_id}").status_code == 403
+
+
+# --- asking the data back ---------------------------------------------------------------------
+
+def requests_made(db_session) -> list[DestructionRequest]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(DestructionRequest).order_by(DestructionRequest.id)))
+
+
+def request_emails(db_session) -> list[OutboxEmail]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(OutboxEmail).where(
+        OutboxEmail.kind == "destruction_request").order_by(OutboxEmail.id)))
+
+
+def test_closing_an_engagement_asks_for_exactly_its_data_back(
+        app, db_session, client, login_as, approved_firm, frozen_clock):
+    firm = approved_firm()
+    user = login_as(Role.PROCUREMENT)
+    first = open_engagement(client, firm, user)
+    record(client, first, disclosure_form(user))
+    second = open_engagement(client, firm, user, title="Annual filing")
+    record(client, second, disclosure_form(user, categories=["contact"], approx_count="7",
+                                           count_unit="records", channel="encrypted_email"))
+    engagement = db_session.scalar(select(Engagement).order_by(Engagement.id))
+    post(client, f"{first}/close", {"version": engagement.version}, first)
+
+    [request] = requests_made(db_session)
+    assert request.engagement_id == engagement.id and "closed" in request.reason
+    [email] = request_emails(db_session)
+    assert "identity; about 40 documents (encrypted upload)" in email.body_text
+    assert "about 7 records" not in email.body_text  # the other engagement's stays
+    token = re.search(r"/certificate/(\S+)", email.body_text).group(1)
+    firm_side = app.test_client()
+    firm_side.get(f"/certificate/{token}")
+    assert "about 40" in text_of(firm_side.get("/certificate/upload"))
+    firm_side.post("/certificate/upload", data={
+        "csrf_token": csrf_token(firm_side, "/certificate/upload"),
+        "certificate": (io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "return.pdf")},
+        content_type="multipart/form-data")
+    post(client, f"/offboarding/requests/{request.id}/confirm",
+         {"outcome": "returned", "note": ""}, f"/vendors/{firm.id}")
+    returned, kept = disclosures(db_session)
+    assert (returned.holding, returned.returned_or_destroyed_on) == (Holding.RETURNED,
+                                                                    date(2026, 11, 23))
+    assert kept.holding == Holding.HELD
+
+
+def test_data_past_its_return_date_is_asked_back_once(app, db_session, client, login_as,
+                                                      approved_firm, frozen_clock):
+    firm = approved_firm()
+    user = login_as(Role.PROCUREMENT)
+    path = open_engagement(client, firm, user)
+    record(client, path, disclosure_form(user, return_by="2026-11-30"))
+    settings = offboarding.OffboardingSettings(180, 30, "http://portal.example.com", "Test Co")
+
+    def sweep() -> int:
+        with get_db(app).new_session() as session:
+            return offboarding.request_overdue_returns(session, settings, frozen_clock().date())
+
+    assert sweep() == 0
+    frozen_clock.advance(days=8)
+    assert sweep() == 1 and sweep() == 0
+    [request] = requests_made(db_session)
+    assert "has passed" in request.reason and request.engagement_id is not None
+
+
+def test_offboarding_closes_the_engagements_and_asks_for_everything_back(
+        app, db_session, client, login_as, approved_firm, frozen_clock):
+    firm = approved_firm()
+    user = login_as(Role.PROCUREMENT)
+    for title in ("One", "Two"):
+        path = open_engagement(client, firm, user, title=title)
+        record(client, path, disclosure_form(user))
+    page = f"/vendors/{firm.id}"
+    version = re.search(r'name="version"[^>]*value="(\d+)"', client.get(page).get_data(
+        as_text=True)).group(1)
+    post(client, f"/vendors/{firm.id}/offboard", {"reason": "contract ended",
+                                                  "version": version}, page)
+    db_session.expire_all()
+    assert {e.status for e in db_session.scalars(select(Engagement))} == {
+        EngagementStatus.CLOSED}
+    [request] = requests_made(db_session)
+    assert request.engagement_id is None
+    assert request_emails(db_session)[0].body_text.count("about 40 documents") == 2
+    request.certificate_storage, request.certificate_at = "a" * 64, frozen_clock()
+    db_session.commit()
+    post(client, f"/offboarding/requests/{request.id}/confirm",
+         {"outcome": "destroyed", "note": ""}, page)
+    assert {d.holding for d in disclosures(db_session)} == {Holding.DESTROYED}

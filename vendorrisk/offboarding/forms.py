@@ -3,9 +3,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from vendorrisk.sharing.domain import Holding
 from vendorrisk.text import MAX_TEXT
 
 
@@ -20,6 +22,9 @@ class CertificateForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
+    outcome = SelectField(_l("The data was"), choices=[
+        SelectChoice(Holding.DESTROYED.value, _l("destroyed")),
+        SelectChoice(Holding.RETURNED.value, _l("returned"))])
     note = TextAreaField(_l("Note (optional)"), validators=[Length(max=MAX_TEXT)])
 
 

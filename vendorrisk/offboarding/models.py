@@ -20,6 +20,9 @@ class DestructionRequest(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
+    # One engagement's disclosures (it closed, or their return-by date passed); None: all the
+    # firm holds, when the relationship ends.
+    engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagement.id"), index=True)
     reason: Mapped[str] = mapped_column(String(200))  # why, in our words (shown to the firm)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"),

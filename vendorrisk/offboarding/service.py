@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from vendorrisk import clock
@@ -44,6 +44,8 @@ from vendorrisk.mail import service as mail
 from vendorrisk.offboarding.models import DestructionRequest
 from vendorrisk.scheduling.models import ReminderSent
 from vendorrisk.security.tokens import new_token, token_hash
+from vendorrisk.sharing.domain import EngagementStatus, Holding
+from vendorrisk.sharing.models import Disclosure, Engagement
 from vendorrisk.text import clean_text
 from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.domain import VendorStatus
@@ -85,6 +87,7 @@ def offboard(session: Session, actor: Actor, vendor_id: int, expected_version: i
     vendor.status, vendor.offboarded_at = VendorStatus.OFFBOARDED, now
     vendor.purge_due_on = now.date() + timedelta(days=settings.retention_days)
     revoked = _revoke_invitations(session, vendor.id)
+    closed = _close_engagements(session, actor, vendor.id)
     cancelled = _cancel_open_assessments(session, vendor.id)
     disabled = _disable_partner_logins(session, vendor.id)
     request = _request_destruction(session, actor, vendor, reason, settings)
@@ -92,6 +95,7 @@ def offboard(session: Session, actor: Actor, vendor_id: int, expected_version: i
     audit.record(session, actor, "vendor.offboard", object_type="vendor", object_id=vendor.id,
                  details={"from": before.value, "invitations_revoked": revoked,
                           "assessments_cancelled": cancelled, "logins_disabled": disabled,
+                          "engagements_closed": closed,
                           "purge_due_on": vendor.purge_due_on.isoformat(),
                           "destruction_request": request.id})
     return request
@@ -103,6 +107,18 @@ def _revoke_invitations(session: Session, vendor_id: int) -> int:
         update(Invitation).where(Invitation.assessment_id.in_(of_vendor),
                                  Invitation.revoked_at.is_(None), Invitation.used_at.is_(None))
         .values(revoked_at=clock.now()))
+    return result.rowcount or 0  # type: ignore[attr-defined] - an UPDATE's CursorResult
+
+
+def _close_engagements(session: Session, actor: Actor, vendor_id: int) -> int:
+    """Every open engagement ends with the relationship; the request sent now covers all the
+    firm holds."""
+    result = session.execute(
+        update(Engagement).where(Engagement.vendor_id == vendor_id,
+                                 Engagement.status == EngagementStatus.OPEN)
+        .values(status=EngagementStatus.CLOSED, closed_on=clock.now().date(),
+                closed_by_id=actor.user_id, version=Engagement.version + 1)
+        .execution_options(synchronize_session=False))
     return result.rowcount or 0  # type: ignore[attr-defined] - an UPDATE's CursorResult
 
 
@@ -129,11 +145,13 @@ def _upload_link(settings: OffboardingSettings, token: str) -> str:
 
 
 def _request_destruction(session: Session, actor: Actor, vendor: Vendor, reason: str,
-                         settings: OffboardingSettings) -> DestructionRequest:
+                         settings: OffboardingSettings,
+                         engagement_id: int | None = None) -> DestructionRequest:
     token = new_token()
     survival = _surviving_confidentiality(session, vendor.id, clock.now().date())
     request = DestructionRequest(
-        vendor_id=vendor.id, reason=reason, requested_by_id=actor.user_id,
+        vendor_id=vendor.id, engagement_id=engagement_id, reason=reason,
+        requested_by_id=actor.user_id,
         due_on=clock.now().date() + timedelta(days=settings.certificate_days),
         token_hash=token_hash(token), confidentiality_until=survival.until,
         confidentiality_indefinite=survival.indefinite)
@@ -141,6 +159,60 @@ def _request_destruction(session: Session, actor: Actor, vendor: Vendor, reason:
     session.flush()
     _email_request(session, vendor, request, _upload_link(settings, token), settings, False)
     return request
+
+
+def covered(session: Session, request: DestructionRequest,
+            holding: Holding = Holding.HELD) -> list[Disclosure]:
+    """The disclosures a request asks back: its engagement's, or all the firm's."""
+    query = (select(Disclosure).where(Disclosure.vendor_id == request.vendor_id,
+                                      Disclosure.holding == holding)
+             .order_by(Disclosure.disclosed_on, Disclosure.id))
+    if request.engagement_id is not None:
+        query = query.where(Disclosure.engagement_id == request.engagement_id)
+    return list(session.scalars(query))
+
+
+def _open_request_for(session: Session, vendor_id: int,
+                      engagement_id: int) -> DestructionRequest | None:
+    """An unconfirmed request already covering the engagement (its own, or the firm's)."""
+    return session.scalar(select(DestructionRequest).where(
+        DestructionRequest.vendor_id == vendor_id, DestructionRequest.confirmed_at.is_(None),
+        or_(DestructionRequest.engagement_id == engagement_id,
+            DestructionRequest.engagement_id.is_(None))).limit(1))
+
+
+def request_return(session: Session, actor: Actor, engagement_id: int, reason: str,
+                   settings: OffboardingSettings) -> DestructionRequest | None:
+    """Ask the firm to return or destroy exactly what it was given under the engagement, and
+    to certify it; None when it holds nothing of it, or is asked already."""
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None:
+        raise NotFound("No such engagement.")
+    held = session.scalar(select(func.count(Disclosure.id)).where(
+        Disclosure.engagement_id == engagement.id, Disclosure.holding == Holding.HELD)) or 0
+    if not held or _open_request_for(session, engagement.vendor_id, engagement.id):
+        return None
+    vendor = vendors.get_vendor(session, engagement.vendor_id)
+    request = _request_destruction(session, actor, vendor, reason, settings, engagement.id)
+    audit.record(session, actor, "destruction.requested", object_type="destruction_request",
+                 object_id=request.id, details={"vendor": vendor.id,
+                                                "engagement": engagement.id, "held": held})
+    return request
+
+
+def request_overdue_returns(session: Session, settings: OffboardingSettings,
+                            today: date) -> int:
+    """For each engagement whose disclosures are held past their return-by date and that no
+    request covers yet: the request, as if it had closed. Commits per engagement."""
+    due = list(session.scalars(select(Disclosure.engagement_id).where(
+        Disclosure.holding == Holding.HELD, Disclosure.return_by < today).distinct()))
+    sent = 0
+    for engagement_id in due:
+        if request_return(session, Actor.system("returns"), engagement_id,
+                          "the date to return or destroy it has passed", settings):
+            session.commit()
+            sent += 1
+    return sent
 
 
 def _surviving_confidentiality(session: Session, vendor_id: int, ended: date) -> Survival:
@@ -160,26 +232,44 @@ def _email_request(session: Session, vendor: Vendor, request: DestructionRequest
     """The request (or a reminder of it) to each of the firm's contacts; how many were sent."""
     contacts = list(session.scalars(select(Contact).where(Contact.vendor_id == vendor.id)))
     due, org = request.due_on.isoformat(), settings.organization
+    what = _what_was_given(covered(session, request))
     late = "Reminder: " if reminder else ""
+    # An engagement's request asks back what was given for it; the relationship's, everything.
+    scope, scope_zh = (("the client information we gave you for this engagement (listed below)",
+                        "我方为该项目提供的客户资料（见下方清单）") if request.engagement_id else
+                       ("all of our clients' information that your firm holds",
+                        "贵所持有的我方客户全部资料"))
     for contact in contacts:
         mail.enqueue(
             session, kind="destruction_request", to=contact.email,
             subject=(f"{late}{org}: return or destroy our client data by {due} / "
                      "请归还或销毁客户资料"),
             body=(f"Dear {contact.name},\n\n"
-                  f"{org} has ended its engagement of {vendor.name} ({request.reason}).\n"
+                  f"{org} asks {vendor.name} to return or destroy client data: "
+                  f"{request.reason}.\n"
                   "As your confidentiality agreement requires, please return or securely "
-                  "destroy all of our clients' information that your firm holds, on paper and "
-                  f"in every system, and upload a signed certificate of return or destruction "
-                  f"(PDF) by {due}:\n{link}\n\n"
+                  f"destroy {scope}, on paper and in every system, and upload a signed "
+                  f"certificate of return or destruction (PDF) by {due}:\n{link}\n\n{what}"
                   "The link works until a certificate is uploaded. "
                   f"{_survival_sentence(request.confidentiality)}\n\n----\n\n"
                   f"{contact.name}，您好：\n\n"
-                  f"{org} 已结束与 {vendor.name} 的合作（{request.reason}）。"
-                  "根据保密协议，请归还或安全销毁贵所持有的我方客户全部资料（纸质及各系统中的电子资料），"
+                  f"{org} 请 {vendor.name} 归还或销毁客户资料（{request.reason}）。"
+                  f"根据保密协议，请归还或安全销毁{scope_zh}（纸质及各系统中的电子资料），"
                   f"并于 {due} 前上传经签署的归还或销毁证明（PDF）：\n{link}\n\n"
                   f"该链接在上传证明前一直有效。{_survival_sentence_zh(request.confidentiality)}\n"))
     return len(contacts)
+
+
+def _what_was_given(disclosures: list[Disclosure]) -> str:
+    """The transfers a request covers, one line each (no client names: categories, counts,
+    dates and channels only)."""
+    if not disclosures:
+        return ""
+    lines = [f"- {d.disclosed_on.isoformat()}: "
+             f"{', '.join(sorted(c.value for c in d.data_categories))}; "
+             f"about {d.approx_count} {d.count_unit.value} ({d.channel.value.replace('_', ' ')})"
+             for d in disclosures]
+    return "What we gave you / 我方提供的资料:\n" + "\n".join(lines) + "\n\n"
 
 
 def _survival_sentence(survival: Survival) -> str:
@@ -234,7 +324,11 @@ def get_request(session: Session, request_id: int) -> DestructionRequest:
     return request
 
 
-def confirm(session: Session, actor: Actor, request_id: int, note: str) -> DestructionRequest:
+def confirm(session: Session, actor: Actor, request_id: int, note: str,
+            outcome: Holding = Holding.DESTROYED) -> DestructionRequest:
+    """The certificate is genuine: what the request covered is returned or destroyed now."""
+    if outcome == Holding.HELD:
+        raise DomainError("Say whether the data was returned or destroyed.")
     request = get_request(session, request_id)
     if request.certificate_storage is None:
         raise DomainError("No certificate has been uploaded yet.")
@@ -243,9 +337,14 @@ def confirm(session: Session, actor: Actor, request_id: int, note: str) -> Destr
     request.note = clean_text(note, missing=None, too_long="Keep the note under {limit} "
                               "characters.")
     request.confirmed_at, request.confirmed_by_id = clock.now(), actor.user_id
+    ended = covered(session, request)
+    for disclosure in ended:
+        disclosure.holding, disclosure.returned_or_destroyed_on = outcome, clock.now().date()
     session.flush()
     audit.record(session, actor, "destruction.confirm", object_type="destruction_request",
-                 object_id=request.id, details={"vendor": request.vendor_id})
+                 object_id=request.id, details={"vendor": request.vendor_id,
+                                                "outcome": outcome.value,
+                                                "disclosures": [d.id for d in ended]})
     return request
 
 

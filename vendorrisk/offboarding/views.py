@@ -17,6 +17,7 @@ from vendorrisk.offboarding import service as offboarding
 from vendorrisk.offboarding.forms import CertificateForm, ConfirmForm, OffboardForm, PurgeForm
 from vendorrisk.security.policy import public, roles
 from vendorrisk.security.web import current_actor
+from vendorrisk.sharing.domain import Holding
 from vendorrisk.vendors import service as vendors
 
 bp = Blueprint("offboarding", __name__)
@@ -52,7 +53,8 @@ def confirm(request_id: int) -> Response:
         flash(_("The form had expired; try again."), "error")
     else:
         try:
-            offboarding.confirm(db.session(), current_actor(), request_id, form.note.data or "")
+            offboarding.confirm(db.session(), current_actor(), request_id, form.note.data or "",
+                                Holding(form.outcome.data))
         except DomainError as error:
             db.rollback_if_open()
             flash(error.message, "error")
@@ -103,8 +105,9 @@ def upload() -> str | Response:
             session.pop(PENDING_CERTIFICATE, None)
             return render_template("offboarding/thanks.html", vendor_name=vendor_name)
     # Read again: a refused upload rolled the transaction back, expiring what was loaded.
-    return render_template("offboarding/upload.html", form=form,
-                           request_=offboarding.by_token(db.session(), token))
+    request = offboarding.by_token(db.session(), token)
+    return render_template("offboarding/upload.html", form=form, request_=request,
+                           covered=offboarding.covered(db.session(), request))
 
 
 @bp.route("/vendors/<int:vendor_id>/purge", methods=["POST"])

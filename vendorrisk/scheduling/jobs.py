@@ -75,9 +75,11 @@ def remind_incident_deadlines(app: Flask) -> str:
 
 
 def remind_certificates(app: Flask) -> str:
+    today = clock.now().date()
     with app.app_context(), get_db(app).new_session() as session:
-        sent = offboarding.remind_overdue(session, wiring.settings(), clock.now().date())
-    return f"reminded {sent}"
+        asked = offboarding.request_overdue_returns(session, wiring.settings(), today)
+        sent = offboarding.remind_overdue(session, wiring.settings(), today)
+    return f"asked for overdue returns {asked}, reminded {sent}"
 
 
 def purge_expired(app: Flask) -> str:
@@ -107,8 +109,9 @@ JOBS: tuple[Job, ...] = (
         remind_late),
     Job("incident_deadlines", _l("Remind of incident notifications owed"),
         remind_incident_deadlines),
-    Job("destruction_certificates", _l("Remind offboarded firms of missing destruction "
-                                       "certificates"), remind_certificates),
+    Job("destruction_certificates", _l("Ask for client data past its return date, and remind "
+                                       "firms of missing certificates of destruction"),
+        remind_certificates),
     Job("purges", _l("Purge offboarded firms whose retention period has ended"), purge_expired),
 )
 

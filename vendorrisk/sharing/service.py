@@ -31,6 +31,7 @@ from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
 from vendorrisk.dashboard.portfolio import Page
 from vendorrisk.errors import Conflict, DomainError, Forbidden, NotFound
+from vendorrisk.offboarding import service as offboarding
 from vendorrisk.scheduling.cadence import Cadence, next_due
 from vendorrisk.scheduling.queries import reassessment_due_by
 from vendorrisk.sharing import domain
@@ -152,9 +153,11 @@ def update_engagement(session: Session, actor: Actor, engagement_id: int,
 
 
 def close_engagement(session: Session, actor: Actor, engagement_id: int,
-                     expected_version: int) -> Engagement:
-    """The purpose is fulfilled. What was disclosed stays held until its return or destruction
-    is confirmed."""
+                     expected_version: int,
+                     settings: offboarding.OffboardingSettings) -> Engagement:
+    """The purpose is fulfilled: the firm is asked to return or destroy exactly what it was
+    given under the engagement and to certify it. What was disclosed stays held until
+    procurement confirms the certificate."""
     engagement = _current(session, engagement_id, expected_version)
     engagement.status, engagement.closed_on = EngagementStatus.CLOSED, clock.now().date()
     engagement.closed_by_id = actor.user_id
@@ -163,6 +166,8 @@ def close_engagement(session: Session, actor: Actor, engagement_id: int,
         Disclosure.engagement_id == engagement.id, Disclosure.holding == Holding.HELD)) or 0
     audit.record(session, actor, "engagement.closed", object_type="engagement",
                  object_id=engagement.id, details={"held_disclosures": held})
+    offboarding.request_return(session, actor, engagement.id,
+                               f"engagement “{engagement.title}” closed", settings)
     return engagement
 
 

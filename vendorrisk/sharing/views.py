@@ -17,6 +17,7 @@ from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, Role
 from vendorrisk.csv_export import csv_response
 from vendorrisk.errors import DomainError
+from vendorrisk.offboarding import wiring
 from vendorrisk.scheduling.cadence import Cadence
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
@@ -169,13 +170,14 @@ def close_engagement(engagement_id: int) -> Response:
     else:
         try:
             sharing.close_engagement(db.session(), current_actor(), engagement_id,
-                                     _version(form.version.data))
+                                     _version(form.version.data), wiring.settings())
         except DomainError as error:
             db.rollback_if_open()
             flash(error.message, "error")
         else:
-            flash(_("Engagement closed. What was disclosed stays recorded as held by the firm "
-                    "until its return or destruction is confirmed."), "info")
+            flash(_("Engagement closed. The firm has been asked to return or destroy what it was "
+                    "given and to certify it; until procurement confirms, it stays recorded as "
+                    "held."), "info")
     return redirect(url_for("sharing.engagement", engagement_id=engagement_id))
 
 
