@@ -147,13 +147,30 @@ def seed_demo(force: bool) -> None:
                        portal=Portal.from_config(current_app.config), storage=storage(),
                        agreement_store=agreement_store(),
                        questionnaires=Path(current_app.config["QUESTIONNAIRES_DIR"]))
+    engaged = _seed_sharing()
     click.echo(f"Demo data: {report.created_vendors} firms created, "
                f"{report.existing_vendors} already present; "
-               f"assessment history written for {report.histories}.")
+               f"assessment history written for {report.histories}; "
+               f"engagements opened with {engaged}.")
     click.echo("Demo sign-ins (password for all: see below):")
     for email, role in report.logins:
         click.echo(f"  {role:<12} {email}")
     click.echo(f"  password: {demo.DEMO_PASSWORD}")
+
+
+def _seed_sharing() -> int:
+    """The register's demo, after the firms' histories: engagements and data shared."""
+    from vendorrisk.offboarding import wiring
+    from vendorrisk.scheduling.cadence import Cadence
+    from vendorrisk.seed import demo, sharing
+
+    email = next(email for email, _name, role in demo.DEMO_USERS if role == Role.PROCUREMENT)
+    procurement = accounts.find_by_email(db.session(), email)
+    if procurement is None:
+        return 0
+    actor = Actor(procurement.id, procurement.role.value, "127.0.0.1")
+    return sharing.load(db.session(), actor, procurement.id, wiring.settings(),
+                        Cadence.from_months(current_app.config["REASSESSMENT_MONTHS"]))
 
 
 @questionnaires_cli.command("check")

@@ -32,8 +32,12 @@ from vendorrisk.assessments.service import get_assessment
 from vendorrisk.audit.chain import Actor, verify
 from vendorrisk.audit.models import AuditEvent
 from vendorrisk.db import Base
+from vendorrisk.incidents.models import Incident
+from vendorrisk.offboarding.models import DestructionRequest
 from vendorrisk.seed.demo_data import DEMO_VENDORS
 from vendorrisk.seed.history_plan import PLANS, english_name
+from vendorrisk.sharing.domain import EngagementStatus
+from vendorrisk.sharing.models import Disclosure, Engagement
 from vendorrisk.vendors.models import Vendor
 
 
@@ -158,3 +162,18 @@ def test_a_second_run_changes_nothing(app: Flask, seeded: Session) -> None:
     output = seed(app)
     assert "0 firms created, 30 already present; assessment history written for 0" in output
     assert counts() == before
+
+
+def test_the_register_holds_client_data_shared_under_the_policy_and_one_asked_back(
+        seeded: Session) -> None:
+    engagements = list(seeded.scalars(select(Engagement)))
+    assert len(engagements) == 4 and sum(e.status == EngagementStatus.CLOSED
+                                         for e in engagements) == 1
+    shared = list(seeded.scalars(select(Disclosure)))
+    assert len(shared) == 4 and not any(d.overridden for d in shared)  # all the policy allowed
+    [request] = seeded.scalars(select(DestructionRequest).where(
+        DestructionRequest.engagement_id.is_not(None)))  # the closed engagement's
+    assert request.engagement_id in {e.id for e in engagements}
+    assert seeded.scalar(select(DestructionRequest).where(  # the offboarded firm's
+        DestructionRequest.engagement_id.is_(None))) is not None
+    assert seeded.scalar(select(Incident)).reported_by_partner
