@@ -108,11 +108,13 @@ def cached_database(backend: str, sizes: generate.Sizes, seed: int, work: Path,
     folder = work / "data"
     folder.mkdir(parents=True, exist_ok=True)
     manifest_path = folder / f"{backend}-{key}.json"
+    stale_prefix = f"{sizes.label()}-s{seed}-"  # the same data made by older code or keys
     if backend == "sqlite":
         path = folder / f"{key}.db"
         url = f"sqlite:///{path}"
         if not (manifest_path.exists() and path.exists()):
-            for stale in folder.glob(f"{key}.db*"):
+            for stale in [*folder.glob(f"{stale_prefix}*.db*"),
+                          *folder.glob(f"{backend}-{stale_prefix}*.json")]:
                 stale.unlink()
             _generate(url, sizes, seed, instance, manifest_path)
             with sqlite3.connect(path) as conn:
@@ -121,7 +123,14 @@ def cached_database(backend: str, sizes: generate.Sizes, seed: int, work: Path,
         name = f"vrb_{key.replace('-', '_')}"
         url = _pg_url(name)
         if not (manifest_path.exists() and _pg_exists(name)):
-            _pg_drop(name)
+            with _pg_admin() as admin:
+                stale = [row[0] for row in admin.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                    (f"vrb_{stale_prefix.replace('-', '_')}%",))]
+            for old in [*stale, name]:
+                _pg_drop(old)
+            for old_manifest in folder.glob(f"{backend}-{stale_prefix}*.json"):
+                old_manifest.unlink()
             with _pg_admin() as admin:
                 admin.execute(f'CREATE DATABASE "{name}"')
             try:
