@@ -17,7 +17,7 @@ from vendorrisk import PROJECT_ROOT
 def test_generator_makes_the_requested_counts(tmp_path: Path) -> None:
     with scratch_database(tmp_path, "bench") as url:
         manifest = tmp_path / "manifest.json"
-        subprocess.run([sys.executable, "-m", "bench.generate", "--database-url", url,
+        subprocess.run([sys.executable, "-m", "bench.generate", "--database-url", url,  # noqa: S603
                         "--instance", str(tmp_path / "instance"), "--vendors", "50",
                         "--assessments", "10", "--answers", "100", "--manifest", str(manifest)],
                        check=True, cwd=PROJECT_ROOT, capture_output=True)
