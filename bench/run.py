@@ -402,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds before each")
     parser.add_argument("--work", type=Path, default=BENCH / ".work")
     parser.add_argument("--results", type=Path, default=BENCH / "results")
+    parser.add_argument("--markdown", type=Path, default=BENCH / "results.md")
     args = parser.parse_args(argv)
     backends = args.database or ["sqlite"]
 
@@ -431,8 +432,8 @@ def main(argv: list[str] | None = None) -> int:
         (args.results / f"{backend}.json").write_text(json.dumps(record, indent=2) + "\n")
         log(f"{backend} done in {record['minutes']} min")
     records = [json.loads(path.read_text()) for path in sorted(args.results.glob("*.json"))]
-    (BENCH / "results.md").write_text(render_markdown(records, TARGETS, P95_GROWTH_LIMIT))
-    log(f"wrote {BENCH / 'results.md'}")
+    args.markdown.write_text(render_markdown(records, TARGETS, P95_GROWTH_LIMIT))
+    log(f"wrote {args.markdown}")
     return 0
 
 
