@@ -4,7 +4,6 @@ PDF rendering time, the reassessment sweep; and the worker's memory (a ``flask w
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import statistics
@@ -211,7 +210,3 @@ def _proc_status(pid: int) -> dict[str, float]:
         if key in ("VmRSS", "VmHWM"):
             values[key] = round(int(rest.split()[0]) / 1024, 1)  # kB -> MB
     return values
-
-
-def environment_for(app_env: dict[str, str]) -> dict[str, str]:
-    return {**os.environ, **app_env}
