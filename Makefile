@@ -5,7 +5,8 @@ FLASK  := $(VENV)/bin/flask --app vendorrisk
 DEV    := VENDORRISK_ENV=development
 CATALOG := vendorrisk/translations
 
-.PHONY: install run test test-sqlite test-pg lint translations extract-messages screenshot clean
+.PHONY: install run test test-sqlite test-pg lint translations extract-messages screenshot clean \
+	bench bench-pg bench-tools
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -54,9 +55,31 @@ test-pg: install translations
 	scripts/ensure-postgres
 	VENDORRISK_TEST_DB=postgresql $(PY) -m pytest
 
+# The benchmark (issue 10; README "Benchmark"): generates the data (cached in bench/.work), serves
+# the portal under gunicorn, drives it with wrk and writes bench/results.md. About 30 minutes per
+# database at the default size. Quick run: `make bench VENDORS=1000 DATABASES=sqlite`.
+VENDORS     ?= 100000
+ASSESSMENTS ?= $(shell echo $$(( $(VENDORS) / 5 )))
+ANSWERS     ?= $(shell echo $$(( $(VENDORS) * 10 )))
+DATABASES   ?= sqlite postgresql
+DURATION    ?= 20
+BENCH_ARGS  ?=
+
+bench: install translations bench-tools
+	$(if $(filter postgresql,$(DATABASES)),scripts/ensure-postgres)
+	$(PY) -m bench.run $(foreach db,$(DATABASES),--database $(db)) --vendors $(VENDORS) \
+		--assessments $(ASSESSMENTS) --answers $(ANSWERS) --duration $(DURATION) $(BENCH_ARGS)
+
+bench-pg:
+	$(MAKE) bench DATABASES=postgresql
+
+# wrk, the load generator (Debian's package).
+bench-tools:
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
 # Refreshes the README's screenshot from a portal started with `make run`.
 screenshot: install
 	$(PY) scripts/screenshot.py http://127.0.0.1:5000 docs/dashboard.png
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis bench/.work

@@ -29,6 +29,9 @@ class Vendor(Base):
     __tablename__ = "vendor"
     __table_args__ = (
         Index("ix_vendor_status_tier_rank", "status", "tier_rank"),
+        # The list filtered by status and tier, sorted by name (the default sort): the count and
+        # the page are both read from this index (benchmark, issue 10: 95 ms -> 5 ms at 100,000).
+        Index("ix_vendor_status_tier_name", "status", "tier", "name"),
         Index("ix_vendor_owner_id_tier_rank", "owner_id", "tier_rank"),
     )
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, raiseload, selectinload
 
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import VENDOR_EDITORS
@@ -351,7 +351,8 @@ def list_vendors(session: Session, actor: Actor, q: VendorQuery) -> VendorPage:
     page = min(max(1, q.page), max(1, -(-total // q.per_page)))
     vendors = session.scalars(
         _filtered(select(Vendor), q)
-        .options(joinedload(Vendor.owner))
+        # The lists show no data categories: not loading them saves a query and 25 objects.
+        .options(joinedload(Vendor.owner), raiseload(Vendor.categories))
         .order_by(*_order(q))
         .limit(q.per_page)
         .offset((page - 1) * q.per_page)
