@@ -24,6 +24,23 @@ sections:
         requires_evidence: true
         text: Do all staff sign confidentiality undertakings
 """
+# A free-text answer and an evidence file: what encryption and purging must both cover.
+ANSWER_AND_FILE = """\
+id: answer-and-file
+version: "1.0.0"
+languages: [en]
+title: Answer and file
+sections:
+  - id: policies
+    title: Policies
+    questions:
+      - id: policy
+        type: evidence
+        text: Upload your confidentiality policy
+      - id: practice
+        type: text
+        text: How do you dispose of client files
+"""
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

@@ -24,7 +24,7 @@ from tests.conftest import (
     vendor_details,
 )
 from tests.databases import scratch_database
-from tests.partner_helpers import PDF, upload
+from tests.partner_helpers import ANSWER_AND_FILE, PDF, upload
 from tests.review_helpers import submit
 from vendorrisk.accounts.roles import Role
 from vendorrisk.assessments import review
@@ -41,22 +41,6 @@ from vendorrisk.storage import EncryptedFiles, create_keyring_file, keyring_for
 from vendorrisk.vendors import service as vendors
 
 MARKER = "Shredder-7f3a-石"
-QUESTIONNAIRE = """\
-id: keys-test
-version: "1.0.0"
-languages: [en]
-title: Keys test
-sections:
-  - id: policies
-    title: Policies
-    questions:
-      - id: policy
-        type: evidence
-        text: Upload your confidentiality policy
-      - id: practice
-        type: text
-        text: How do you dispose of client files
-"""
 SEALED = (("answer", "value_json"), ("answer_change", "value_json"),
           ("submission", "content_json"), ("review_comment", "body"))
 
@@ -94,7 +78,7 @@ def firm_answering(app, partner_with, make_user):
     numbers = itertools.count(1)
 
     def factory(name: str = "上海衡信律师事务所"):
-        firm, sent, user = partner_with(QUESTIONNAIRE, name=name,
+        firm, sent, user = partner_with(ANSWER_AND_FILE, name=name,
                                         email=f"partner{next(numbers)}@example.com")
         partner = app.test_client()
         login(partner, user.email)
@@ -271,7 +255,7 @@ def test_a_partners_answer_never_reaches_the_database_in_plaintext(
 
 def test_old_plaintext_and_master_sealed_items_are_refused_or_read_then_converted(
         instance_keys, app, db_session, partner_with):
-    _firm, sent, partner = partner_with(QUESTIONNAIRE)
+    _firm, sent, partner = partner_with(ANSWER_AND_FILE)
     client = app.test_client()
     login(client, partner.email)
     for name in ("old-plain.pdf", "old-sealed.pdf", "damaged.pdf"):

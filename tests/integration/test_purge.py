@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, TEST_ACTOR, csrf_token, login, make_app, vendor_details
 from tests.databases import scratch_database
-from tests.partner_helpers import PDF
+from tests.partner_helpers import ANSWER_AND_FILE, PDF
 from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import Role
@@ -47,22 +47,6 @@ from vendorrisk.vendors import service as vendors
 from vendorrisk.vendors.models import Vendor
 
 MARKER = "Purge7f3aMarker"
-QUESTIONNAIRE = """\
-id: purge-test
-version: "1.0.0"
-languages: [en]
-title: Purge test
-sections:
-  - id: policies
-    title: Policies
-    questions:
-      - id: policy
-        type: evidence
-        text: Upload your confidentiality policy
-      - id: practice
-        type: text
-        text: How do you dispose of client files
-"""
 
 
 def database_dump(app) -> bytes:
@@ -91,7 +75,7 @@ def portal(tmp_path):
     with scratch_database(tmp_path, "purge") as url:
         questionnaires = tmp_path / "questionnaires"
         questionnaires.mkdir()
-        (questionnaires / "purge-test.yaml").write_text(QUESTIONNAIRE, encoding="utf-8")
+        (questionnaires / "answer-and-file.yaml").write_text(ANSWER_AND_FILE, encoding="utf-8")
         app = make_app(url, UPLOAD_DIR=str(tmp_path / "uploads"),
                        AGREEMENTS_DIR=str(tmp_path / "agreements"),
                        CERTIFICATES_DIR=str(tmp_path / "certificates"),
@@ -111,7 +95,7 @@ def plant_everywhere(app) -> tuple[int, str]:
                                       phone="", is_primary=True)
         sent = assessments.send(session, TEST_ACTOR, assessments.Portal.from_config(app.config),
                                 Path(app.config["QUESTIONNAIRES_DIR"]),
-                                assessments.SendRequest(firm.id, "purge-test",
+                                assessments.SendRequest(firm.id, "answer-and-file",
                                                         frozenset({contact.id}),
                                                         date.today() + timedelta(days=30)))
         accounts.create_user(session, TEST_ACTOR, email=contact.email, name=f"{MARKER} Partner",
