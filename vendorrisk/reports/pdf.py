@@ -25,6 +25,7 @@ import multiprocessing
 import resource
 from collections.abc import Mapping
 from functools import cache
+from importlib import metadata
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -53,11 +54,12 @@ def _asset_bytes() -> dict[str, bytes]:
     return {name: path.read_bytes() for name, (path, _) in ASSETS.items()}
 
 
+@cache
 def assets_digest() -> str:
-    """What the rendered PDF depends on besides its HTML: the assets and the engine's version."""
-    import weasyprint
-
-    digest = hashlib.sha256(weasyprint.__version__.encode())
+    """What the rendered PDF depends on besides its HTML: the assets and the engine's version.
+    Computed once per process, from the installed version: the web process never imports
+    WeasyPrint, which only the renderer's children need."""
+    digest = hashlib.sha256(metadata.version("weasyprint").encode())
     for name, data in sorted(_asset_bytes().items()):
         digest.update(name.encode() + b"\0" + data)
     return digest.hexdigest()
