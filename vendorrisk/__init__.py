@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vendorrisk import config as settings
 from vendorrisk import db
+from vendorrisk.audit.chain import forget_rolled_back_entries
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     _load_config(app, env_name, overrides)
     database = db.init_app(app, app.config["DATABASE_URL"])
+    forget_rolled_back_entries(database.sessionmaker)
     _use_storage_keys(app, database)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -153,6 +155,14 @@ def _register_request_hooks(app: Flask) -> None:
     from werkzeug.wrappers import Response
 
     from vendorrisk.security import headers, policy
+
+    @app.before_request
+    def _choose_unit_of_work() -> None:
+        # Before anything opens the request's unit of work: GET pages read (see db.session).
+        from flask import g, request
+
+        g.db_read_only = db.read_only_request(
+            request.method, app.view_functions.get(request.endpoint or ""))
 
     @app.before_request
     def _enforce_policy() -> Response | None:

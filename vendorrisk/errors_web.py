@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from vendorrisk import db
 from vendorrisk.audit import service as audit
 from vendorrisk.errors import DomainError
+from vendorrisk.i18n import lazy_gettext as _l
 from vendorrisk.security.web import current_actor
 
 PAGES = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_datetime, format_decimal
 
+from vendorrisk import i18n
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS, Role
 from vendorrisk.labels import label
 
@@ -21,6 +22,18 @@ def url_with(**changes: Any) -> str:
 
 
 def register(app: Flask) -> None:
+    # Templates translate through vendorrisk.i18n, which looks the reader's language up once.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.language().translations.gettext(message),
+        ngettext=lambda singular, plural, n: i18n.language().translations.ngettext(
+            singular, plural, n),
+        pgettext=lambda context, message: i18n.language().translations.pgettext(
+            context, message),
+        npgettext=lambda context, singular, plural, n: i18n.language().translations.npgettext(
+            context, singular, plural, n),
+        newstyle=True,
+    )
+    app.before_request(i18n.forget_language)
     app.jinja_env.globals.update(
         label=label,
         url_with=url_with,
@@ -30,6 +43,6 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         datetime=lambda value: format_datetime(value, "medium") if value else "",
-        date=lambda value: format_date(value, "medium") if value else "",
+        date=i18n.format_date,
         number=lambda value: format_decimal(value) if value is not None else "",
     )

@@ -6,12 +6,14 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import TEST_ACTOR
 from vendorrisk.accounts.roles import Role
 from vendorrisk.audit import service as audit
+from vendorrisk.audit.models import AuditEvent
+from vendorrisk.db import get_db
 
 
 def _record_some(db_session, n: int = 5) -> None:
@@ -129,3 +131,36 @@ def test_a_failed_sign_in_is_logged_without_the_password(client, db_session, mak
                                                    outcome="failure").one()
     assert event.object_id == str(user.id)
     assert "secret-guess-1234" not in event.details
+
+
+def _actions(session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_entries_join_the_chain_when_their_unit_of_work_commits(app, db_session):
+    audit.record(db_session, TEST_ACTOR, "first")
+    audit.record(db_session, TEST_ACTOR, "second")
+    with get_db(app).new_session() as other:  # another request, committing in between
+        audit.record(other, TEST_ACTOR, "meanwhile")
+        other.commit()
+    db_session.commit()
+    assert _actions(db_session) == ["meanwhile", "first", "second"]
+    assert verify(app).exit_code == 0
+
+
+def test_a_rolled_back_unit_of_work_leaves_no_entry_behind(app, db_session):
+    audit.record(db_session, TEST_ACTOR, "undone")
+    db_session.rollback()
+    audit.record(db_session, TEST_ACTOR, "kept")
+    db_session.commit()
+    assert _actions(db_session) == ["kept"]
+
+
+def test_a_rolled_back_savepoint_forgets_only_its_own_entries(app, db_session):
+    audit.record(db_session, TEST_ACTOR, "before")
+    with pytest.raises(RuntimeError), db_session.begin_nested():
+        audit.record(db_session, TEST_ACTOR, "inside")
+        raise RuntimeError("refused")
+    db_session.commit()
+    assert _actions(db_session) == ["before"]
+

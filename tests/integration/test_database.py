@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select, update
 
 from tests.conftest import TEST_ACTOR, make_app
 from tests.databases import scratch_database
 from vendorrisk.audit import chain
 from vendorrisk.audit import service as audit
-from vendorrisk.db import get_db, unit_of_work
+from vendorrisk.audit.models import AuditChainHead, AuditEvent
+from vendorrisk.db import ReadOnlyUnitOfWork, get_db, unit_of_work
 from vendorrisk.migrate import downgrade, upgrade
 from vendorrisk.models import Base
+
+
+def at_once(work: Callable[[int], None], threads: int) -> list[BaseException]:
+    """Run ``work(0)`` … ``work(threads - 1)`` in parallel threads; the errors they raised."""
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            work(n)
+        except BaseException as error:  # collected and reported by the test
+            errors.append(error)
+
+    started = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    return errors
 
 
 @pytest.fixture
@@ -47,23 +67,14 @@ def test_concurrent_writers_all_succeed_and_keep_one_chain(fresh_app):
     """SQLite needs BEGIN IMMEDIATE for this (a deferred BEGIN fails with "database is locked");
     PostgreSQL needs the chain head's row lock."""
     upgrade(get_db(fresh_app).engine)
-    errors: list[BaseException] = []
     writers, per_writer = 6, 15
 
     def write(n: int) -> None:
-        try:
-            for i in range(per_writer):
-                with unit_of_work(fresh_app) as session:
-                    audit.record(session, TEST_ACTOR, "test.write", object_id=f"{n}-{i}")
-        except BaseException as error:  # collected and reported by the test
-            errors.append(error)
+        for i in range(per_writer):
+            with unit_of_work(fresh_app) as session:
+                audit.record(session, TEST_ACTOR, "test.write", object_id=f"{n}-{i}")
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(write, writers) == []
     with unit_of_work(fresh_app) as session:
         result = chain.verify(session)
     assert result.ok, result.problem
@@ -157,3 +168,52 @@ def test_one_invitation_link_accepted_twice_at_once_makes_one_account(fresh_app,
     assert sorted(outcomes) == ["accepted", "refused"]
     with unit_of_work(fresh_app) as session:
         assert session.scalar(select(func.count(User.id))) == 1
+
+
+def test_a_reading_unit_of_work_takes_no_write_lock_and_records_at_commit(fresh_app):
+    """A page that only reads runs beside writers: while it is open another unit of work writes
+    and commits (on SQLite a held write lock would make that wait 5 s and fail), and its own
+    audit entry is chained when it commits."""
+    upgrade(get_db(fresh_app).engine)
+    with fresh_app.app_context():
+        reader = get_db(fresh_app).new_session(read_only=True)
+        assert reader.scalar(select(func.count(AuditEvent.id))) == 0  # its snapshot is open
+        audit.record(reader, TEST_ACTOR, "vendor.view")
+        with unit_of_work(fresh_app) as writer:
+            audit.record(writer, TEST_ACTOR, "vendor.update")
+        reader.commit()
+        reader.close()
+        with unit_of_work(fresh_app) as session:
+            assert list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))) \
+                == ["vendor.update", "vendor.view"]
+            assert chain.verify(session).ok
+
+
+def test_a_reading_unit_of_work_refuses_any_other_write(fresh_app):
+    upgrade(get_db(fresh_app).engine)
+    with fresh_app.app_context(), get_db(fresh_app).new_session(read_only=True) as reader:
+        with pytest.raises(ReadOnlyUnitOfWork):
+            reader.execute(update(AuditChainHead).values(last_event_id=7))
+        reader.rollback()
+        reader.add(AuditChainHead(id=1, last_event_id=0, last_hash="0" * 64))
+        with pytest.raises(ReadOnlyUnitOfWork):
+            reader.flush()
+
+
+def test_readers_and_writers_at_once_all_succeed_and_keep_one_chain(fresh_app):
+    upgrade(get_db(fresh_app).engine)
+    units, per_unit = 6, 15
+
+    def work(n: int) -> None:
+        with fresh_app.app_context():
+            for i in range(per_unit):
+                with get_db(fresh_app).new_session(read_only=n % 2 == 0) as session:
+                    session.scalar(select(func.count(AuditEvent.id)))
+                    audit.record(session, TEST_ACTOR, "test.unit", object_id=f"{n}-{i}")
+                    session.commit()
+
+    assert at_once(work, units) == []
+    with unit_of_work(fresh_app) as session:
+        result = chain.verify(session)
+    assert result.ok, result.problem
+    assert result.checked == units * per_unit

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from vendorrisk.accounts.roles import INTERNAL_ROLES, Role
+from vendorrisk.i18n import lazy_gettext as _l
 from vendorrisk.labels import choices
 
 INTERNAL_ROLE_CHOICES = [choice for choice in choices(Role) if choice.value in INTERNAL_ROLES]

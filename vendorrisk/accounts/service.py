@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select, update
@@ -15,6 +16,7 @@ from vendorrisk.accounts.passwords import hash_password, needs_rehash, verify_pa
 from vendorrisk.accounts.roles import Role
 from vendorrisk.audit import service as audit
 from vendorrisk.audit.chain import Actor
+from vendorrisk.db import write_at_commit
 from vendorrisk.errors import Conflict, DomainError, Forbidden, NotFound
 from vendorrisk.security.tokens import new_token, token_hash
 
@@ -219,15 +221,23 @@ def load_session_user(session: Session, token: str, policy: SessionPolicy) -> Us
     now = clock.now()
     if (now - record.last_seen_at > policy.idle_timeout
             or now - record.created_at > policy.absolute_lifetime):
-        record.revoked_at = now
+        _update_at_commit(session, record.id, revoked_at=now)
         return None
     user = session.get(User, record.user_id)
     if user is None or not user.is_enabled:
         return None
     if now - record.last_seen_at >= SESSION_TOUCH_INTERVAL:
-        record.last_seen_at = now  # coarse, so a busy user does not write on every request
+        # Coarse, so a busy user does not write on every request.
+        _update_at_commit(session, record.id, last_seen_at=now)
     user.session_token = token
     return user
+
+
+def _update_at_commit(session: Session, session_id: int, **values: Any) -> None:
+    # Loading the user happens on every page, most of which only read: the session's bookkeeping
+    # is written when the page's unit of work commits (db.write_at_commit).
+    write_at_commit(session, "user-session", lambda _unit, writer: writer.execute(
+        update(UserSession).where(UserSession.id == session_id).values(**values)))
 
 
 def end_session(session: Session, token: str) -> None:

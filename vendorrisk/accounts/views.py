@@ -12,7 +12,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -28,6 +27,7 @@ from vendorrisk.accounts.forms import (
 )
 from vendorrisk.accounts.roles import Role
 from vendorrisk.errors import DomainError
+from vendorrisk.i18n import gettext as _
 from vendorrisk.security.policy import login_required_any, public, roles
 from vendorrisk.security.web import client_ip, current_actor, home_url, safe_next
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from vendorrisk.agreements.domain import AgreementKind, AgreementStatus
+from vendorrisk.i18n import lazy_gettext as _l
 from vendorrisk.labels import choices
 
 

@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -27,6 +26,7 @@ from vendorrisk.csv_export import csv_response
 from vendorrisk.downloads import attachment
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
+from vendorrisk.i18n import gettext as _
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
 from vendorrisk.vendors import service as vendors

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -17,6 +16,7 @@ from vendorrisk.assessments.files_web import storage
 from vendorrisk.assessments.models import FindingSeverity
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
+from vendorrisk.i18n import gettext as _
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
 

@@ -19,7 +19,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -34,6 +33,7 @@ from vendorrisk.assessments.models import Assessment, AssessmentStatus
 from vendorrisk.downloads import attachment
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
+from vendorrisk.i18n import gettext as _
 from vendorrisk.questionnaires import answers as rules
 from vendorrisk.questionnaires import conditions
 from vendorrisk.questionnaires.schema import Questionnaire, Section

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,6 +15,7 @@ from vendorrisk.assessments.models import AssessmentStatus, DecisionOutcome, Fin
 from vendorrisk.assessments.views import portal
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
+from vendorrisk.i18n import gettext as _
 from vendorrisk.labels import label
 from vendorrisk.questionnaires import answers as rules
 from vendorrisk.questionnaires.schema import Questionnaire

@@ -6,7 +6,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -20,6 +19,7 @@ from vendorrisk.assessments.models import AssessmentStatus
 from vendorrisk.downloads import attachment
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
+from vendorrisk.i18n import gettext as _
 from vendorrisk.security.policy import roles
 from vendorrisk.security.web import current_actor
 from vendorrisk.vendors import service as vendors

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as sqlalchemy_events
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from vendorrisk.audit.models import AuditChainHead, AuditEvent
+from vendorrisk.db import write_at_commit
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
@@ -69,36 +71,80 @@ def _locked_head(session: Session) -> AuditChainHead:
     return head
 
 
-def append(
-    session: Session,
-    *,
-    actor: Actor,
-    action: str,
-    occurred_at: datetime,
-    outcome: str = "success",
-    object_type: str = "",
-    object_id: str | int = "",
-    details: Mapping[str, Any] | None = None,
-) -> AuditEvent:
-    head = _locked_head(session)
-    event = AuditEvent(
-        id=head.last_event_id + 1,
-        occurred_at=occurred_at,
-        actor_id=actor.user_id,
-        actor_role=actor.role,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        ip=actor.ip,
-        outcome=outcome,
-        details=canonical_details(details),
-        prev_hash=head.last_hash,
-    )
-    event.hash = entry_hash(event)
-    session.add(event)
-    head.last_event_id, head.last_hash = event.id, event.hash
-    session.flush()
-    return event
+@dataclass(frozen=True)
+class Entry:
+    """An event recorded in a unit of work and not yet chained (see ``record``)."""
+
+    actor: Actor
+    action: str
+    occurred_at: datetime
+    outcome: str
+    object_type: str
+    object_id: str
+    details: str
+
+
+PENDING = "vendorrisk.audit.pending"
+SAVEPOINTS = "vendorrisk.audit.savepoints"  # savepoint -> entries queued before it began
+
+
+def record(session: Session, entry: Entry) -> None:
+    """Queue an entry; it is chained when the unit of work commits (``db.write_at_commit``).
+
+    Chaining takes the head lock, which every unit of work that records anything needs (every
+    page view does). Taking it at commit, once for all of the unit's entries, holds it for a
+    millisecond instead of for the whole request, so requests stop queueing behind each other.
+    A unit of work that rolls back loses its entries together with its changes, as before.
+    """
+    session.info.setdefault(PENDING, []).append(entry)
+    write_at_commit(session, "audit", _chain_queued)
+
+
+def _chain_queued(unit: Session, writer: Session) -> None:
+    entries: list[Entry] = unit.info.pop(PENDING, [])
+    unit.info.pop(SAVEPOINTS, None)
+    if not entries:
+        return
+    head = _locked_head(writer)
+    for entry in entries:
+        event = AuditEvent(
+            id=head.last_event_id + 1,
+            occurred_at=entry.occurred_at,
+            actor_id=entry.actor.user_id,
+            actor_role=entry.actor.role,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            ip=entry.actor.ip,
+            outcome=entry.outcome,
+            details=entry.details,
+            prev_hash=head.last_hash,
+        )
+        event.hash = entry_hash(event)
+        writer.add(event)
+        head.last_event_id, head.last_hash = event.id, event.hash
+    writer.flush()
+
+
+def forget_rolled_back_entries(sessions: sessionmaker[Session]) -> None:
+    """A rollback forgets the entries it undoes; a savepoint only those recorded inside it."""
+    sqlalchemy_events.listen(sessions, "after_transaction_create", _mark_savepoint)
+    sqlalchemy_events.listen(sessions, "after_soft_rollback", _forget_rolled_back)
+
+
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        marks = session.info.setdefault(SAVEPOINTS, {})
+        marks[transaction] = len(session.info.get(PENDING, ()))
+
+
+def _forget_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    mark = session.info.get(SAVEPOINTS, {}).pop(previous, None) if previous.nested else None
+    if mark is None:
+        session.info.pop(PENDING, None)
+        session.info.pop(SAVEPOINTS, None)
+    else:
+        del session.info.get(PENDING, [])[mark:]
 
 
 @dataclass(frozen=True)

@@ -27,17 +27,13 @@ def record(
     object_type: str = "",
     object_id: str | int = "",
     details: Mapping[str, Any] | None = None,
-) -> AuditEvent:
-    return chain.append(
-        session,
-        actor=actor,
-        action=action,
-        occurred_at=clock.now(),
-        outcome=outcome,
-        object_type=object_type,
-        object_id=object_id,
-        details=details,
-    )
+) -> None:
+    """Log an action; it joins the hash chain when the unit of work commits (chain.record), so
+    a page of the log shows what was committed before it was asked for."""
+    chain.record(session, chain.Entry(
+        actor=actor, action=action, occurred_at=clock.now(), outcome=outcome,
+        object_type=object_type, object_id=str(object_id),
+        details=chain.canonical_details(details)))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from vendorrisk.forms import MultiCheckboxField
+from vendorrisk.i18n import lazy_gettext as _l
 from vendorrisk.incidents.domain import IncidentStatus, NotificationOutcome
 from vendorrisk.incidents.service import MAX_RECORDS
 from vendorrisk.labels import choices

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import to_utc
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,6 +12,7 @@ from werkzeug.wrappers import Response
 from vendorrisk import clock, db
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS, Role
 from vendorrisk.errors import DomainError
+from vendorrisk.i18n import gettext as _
 from vendorrisk.incidents import service as incidents
 from vendorrisk.incidents.domain import IncidentStatus, NotificationOutcome, Recipient
 from vendorrisk.incidents.forms import (

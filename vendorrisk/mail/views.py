@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from vendorrisk import db
 from vendorrisk.accounts.roles import Role
 from vendorrisk.errors import NotFound
 from vendorrisk.forms import PostForm
+from vendorrisk.i18n import gettext as _
 from vendorrisk.mail import service as mail
 from vendorrisk.mail.models import OutboxEmail
 from vendorrisk.security.policy import roles

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from vendorrisk import db
@@ -12,6 +11,7 @@ from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
 from vendorrisk.agreements.service import Upload
 from vendorrisk.downloads import attachment
 from vendorrisk.errors import DomainError
+from vendorrisk.i18n import gettext as _
 from vendorrisk.offboarding import purge, wiring
 from vendorrisk.offboarding import service as offboarding
 from vendorrisk.offboarding.forms import CertificateForm, ConfirmForm, OffboardForm, PurgeForm

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from vendorrisk import clock, db
@@ -18,6 +17,7 @@ from vendorrisk.assessments.review_views import reader_language
 from vendorrisk.csv_export import csv_response
 from vendorrisk.dashboard import charts
 from vendorrisk.downloads import attachment
+from vendorrisk.i18n import gettext as _
 from vendorrisk.questionnaires import answers as rules
 from vendorrisk.reports import exports, pdf, service
 from vendorrisk.reports.cache import ReportCache

@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from vendorrisk import clock
 from vendorrisk.agreements import reminders
@@ -20,6 +19,7 @@ from vendorrisk.assessments.service import Portal
 from vendorrisk.audit.chain import Actor
 from vendorrisk.db import get_db
 from vendorrisk.errors import DomainError
+from vendorrisk.i18n import lazy_gettext as _l
 from vendorrisk.incidents import reminders as incident_reminders
 from vendorrisk.mail import service as mail
 from vendorrisk.offboarding import purge, wiring

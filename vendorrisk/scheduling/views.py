@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from vendorrisk import db
 from vendorrisk.accounts.roles import Role
 from vendorrisk.forms import PostForm
+from vendorrisk.i18n import gettext as _
 from vendorrisk.scheduling import service
 from vendorrisk.scheduling.jobs import JOBS
 from vendorrisk.security.policy import roles

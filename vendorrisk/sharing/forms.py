@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from vendorrisk.forms import MultiCheckboxField
+from vendorrisk.i18n import lazy_gettext as _l
 from vendorrisk.labels import choices
 from vendorrisk.sharing.domain import Channel, CountUnit
 from vendorrisk.text import MAX_TEXT

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +16,7 @@ from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, Role
 from vendorrisk.csv_export import csv_response
 from vendorrisk.errors import DomainError
+from vendorrisk.i18n import gettext as _
 from vendorrisk.offboarding import wiring
 from vendorrisk.scheduling.cadence import Cadence
 from vendorrisk.security.policy import roles

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from vendorrisk.forms import MultiCheckboxField
+from vendorrisk.i18n import lazy_gettext as _l
 from vendorrisk.labels import choices
 from vendorrisk.vendors.domain import Criticality, DataCategory, VendorKind, VendorStatus
 from vendorrisk.vendors.service import MAX_RECORD_COUNT

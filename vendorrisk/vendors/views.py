@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -18,6 +17,7 @@ from vendorrisk.csv_export import csv_response
 from vendorrisk.dashboard import charts, portfolio
 from vendorrisk.errors import DomainError
 from vendorrisk.forms import PostForm
+from vendorrisk.i18n import gettext as _
 from vendorrisk.incidents import service as incidents
 from vendorrisk.labels import label
 from vendorrisk.offboarding import purge
