@@ -3,11 +3,9 @@ service may import it without a cycle)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Exists, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Exists, exists
 
 from vendorrisk.agreements.domain import AgreementKind, AgreementStatus
 from vendorrisk.agreements.models import Agreement
@@ -31,11 +29,3 @@ def nda_ending_within(today: date, days: int) -> Exists:
     return exists().where(*_current_signed_nda(), Agreement.effective_on <= today,
                           Agreement.indefinite.is_(False), Agreement.expires_on >= today,
                           Agreement.expires_on <= today + timedelta(days=days))
-
-
-def with_nda_in_force(session: Session, vendor_ids: Collection[int], today: date) -> set[int]:
-    """Of these firms (a page of a list), those with a signed NDA in force: one query."""
-    if not vendor_ids:
-        return set()
-    return set(session.scalars(select(Vendor.id).where(Vendor.id.in_(vendor_ids),
-                                                       nda_in_force(today))))

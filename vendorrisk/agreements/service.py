@@ -280,7 +280,13 @@ def of_vendor(session: Session, vendor_id: int) -> list[Agreement]:
 def nda_standing(session: Session, vendor_id: int, today: date,
                  warn_days: int = 60) -> Standing | None:
     """Where the firm's current NDA stands today; None when it never had one."""
-    current = [a for a in of_vendor(session, vendor_id)
+    return nda_standing_among(of_vendor(session, vendor_id), today, warn_days)
+
+
+def nda_standing_among(firm_agreements: list[Agreement], today: date,
+                       warn_days: int = 60) -> Standing | None:
+    """``nda_standing`` from the firm's agreements already loaded (``of_vendor``)."""
+    current = [a for a in firm_agreements
                if a.kind == AgreementKind.NDA and a.superseded_at is None]
     if not current:
         return None

@@ -56,9 +56,9 @@ def home() -> str:
     statuses = vendors.status_counts(session)
     highest = max(tiers.values()) or 1
     onboarding = vendors.list_vendors(session, current_actor(), vendors.VendorQuery(
-        status=VendorStatus.ONBOARDING, sort="tier", descending=True, per_page=10))
+        status=VendorStatus.ONBOARDING, sort="tier", descending=True, per_page=10), _today())
     mine = vendors.list_vendors(session, current_actor(), vendors.VendorQuery(
-        owner_id=current_user.id, sort="tier", descending=True, per_page=10))
+        owner_id=current_user.id, sort="tier", descending=True, per_page=10), _today())
     summary = portfolio.portfolio(session, _today(), _cadence())
     incident_counts = incidents.counts(session, clock.now())
     certificates_overdue = offboarding.overdue_count(session, _today())

@@ -101,7 +101,7 @@ def assessment_report(session: Session, assessment_id: int, today: date,
 class PortfolioReport:
     summary: portfolios.Portfolio
     riskiest: list[Vendor]
-    without_nda: list[Vendor]
+    without_nda: list[vendors.ListedVendor]
     ndas_ending: list[tuple[Agreement, Standing]]
     overdue_assessments: portfolios.Page
     overdue_findings: portfolios.Page
@@ -123,7 +123,7 @@ def portfolio_report(session: Session, actor: Actor, today: date, cadence: Caden
     """The dashboard's figures and the lists behind them; the lists audit their own reads."""
     without_nda = vendors.list_vendors(session, actor, vendors.VendorQuery(
         current=True, without_nda_on=today, sort="tier", descending=True,
-        per_page=WORKLIST_SHOWN))
+        per_page=WORKLIST_SHOWN), today)
     return PortfolioReport(
         summary=portfolios.portfolio(session, today, cadence),
         riskiest=_riskiest(session),

@@ -384,13 +384,13 @@ class Holdings:
 
 
 def holdings(session: Session, actor: Actor, vendor: Vendor, today: date, cadence: Cadence,
-             warn_days: int) -> Holdings:
+             warn_days: int, nda: Standing | None) -> Holdings:
+    """What the firm holds; ``nda`` is its NDA's standing today (agreements.nda_standing)."""
     held = list(session.scalars(
         select(Disclosure).where(Disclosure.vendor_id == vendor.id,
                                  Disclosure.holding == Holding.HELD)
         .options(joinedload(Disclosure.engagement), *_disclosure_details())
         .order_by(Disclosure.disclosed_on, Disclosure.id)))
-    nda = agreements.nda_standing(session, vendor.id, today, warn_days)
     due = _reassessment_due(vendor, cadence)
     open_engagements = engagements(session, actor, open_only=True, vendor_id=vendor.id)
     audit.record(session, actor, "disclosure.holdings", object_type="vendor", object_id=vendor.id,

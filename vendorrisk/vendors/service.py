@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, joinedload, raiseload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from vendorrisk.accounts.models import User
 from vendorrisk.accounts.roles import VENDOR_EDITORS
@@ -286,7 +286,7 @@ class VendorQuery:
 
 @dataclass(frozen=True)
 class VendorPage:
-    vendors: list[Vendor]
+    vendors: list[ListedVendor]
     total: int
     page: int
     per_page: int
@@ -345,22 +345,47 @@ def _order(q: VendorQuery) -> list[Any]:
     return [primary, Vendor.id.desc() if q.descending else Vendor.id.asc()]
 
 
-def list_vendors(session: Session, actor: Actor, q: VendorQuery) -> VendorPage:
+@dataclass(frozen=True)
+class ListedVendor:
+    """A firm as the lists show it: plain values read in one query with its owner's name and
+    NDA flag (no objects to load, nothing left to load lazily while the page renders)."""
+
+    id: int
+    name: str
+    kind: VendorKind
+    city: str
+    status: VendorStatus
+    tier: RiskTier
+    residual_risk: RiskTier | None
+    control_score: float | None
+    owner: str | None  # the owner's name
+    created_at: datetime
+    nda_in_force: bool
+
+
+def _listed(today: date) -> Select[Any]:
+    return (select(Vendor.id, Vendor.name, Vendor.kind, Vendor.city, Vendor.status, Vendor.tier,
+                   Vendor.residual_risk, Vendor.control_score, User.name, Vendor.created_at,
+                   nda_in_force(today))
+            .outerjoin(User, User.id == Vendor.owner_id))
+
+
+def _listed_vendor(row: Any) -> ListedVendor:
+    # The NDA flag is an EXISTS, which SQLite returns as 0 or 1.
+    return ListedVendor(*row[:10], nda_in_force=bool(row[10]))
+
+
+def list_vendors(session: Session, actor: Actor, q: VendorQuery, today: date) -> VendorPage:
     """One page of the register: two queries (count and page) whatever the register's size."""
     total = session.scalar(_filtered(select(func.count(Vendor.id)), q)) or 0
     page = min(max(1, q.page), max(1, -(-total // q.per_page)))
-    vendors = session.scalars(
-        _filtered(select(Vendor), q)
-        # The lists show no data categories: not loading them saves a query and 25 objects.
-        .options(joinedload(Vendor.owner), raiseload(Vendor.categories))
-        .order_by(*_order(q))
-        .limit(q.per_page)
-        .offset((page - 1) * q.per_page)
-    ).all()
+    rows = session.execute(_filtered(_listed(today), q).order_by(*_order(q))
+                           .limit(q.per_page).offset((page - 1) * q.per_page))
+    listed = [_listed_vendor(row) for row in rows]
     audit.record(session, actor, "vendor.list", details={
         "filters": _filters_of(q), "searched": bool(q.text), "page": page,
-        "shown": [v.id for v in vendors]})
-    return VendorPage(list(vendors), total, page, q.per_page)
+        "shown": [v.id for v in listed]})
+    return VendorPage(listed, total, page, q.per_page)
 
 
 def _filters_of(q: VendorQuery) -> dict[str, str]:
@@ -373,23 +398,12 @@ def _filters_of(q: VendorQuery) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class ExportedVendor:
-    """One row of the register's CSV: plain values, read before the response streams."""
+class ExportedVendor(ListedVendor):
+    """One row of the register's CSV: a listed firm and the rest of its record."""
 
-    id: int
-    name: str
-    kind: VendorKind
-    city: str
-    status: VendorStatus
-    tier: RiskTier
     tier_points: int
-    residual_risk: RiskTier | None
-    control_score: float | None
     last_decided_at: datetime | None
-    owner: str | None
-    nda_in_force: bool
     record_count: int
-    created_at: datetime
     categories: tuple[DataCategory, ...]
 
 
@@ -398,11 +412,8 @@ def export_vendors(session: Session, actor: Actor, q: VendorQuery,
     """Every firm the query matches (no paging), in the list's order, with its NDA flag: two
     queries whatever the size, audited as an export."""
     rows = session.execute(_filtered(
-        select(Vendor.id, Vendor.name, Vendor.kind, Vendor.city, Vendor.status, Vendor.tier,
-               Vendor.tier_points, Vendor.residual_risk, Vendor.control_score,
-               Vendor.last_decided_at, User.name, nda_in_force(today), Vendor.record_count,
-               Vendor.created_at)
-        .outerjoin(User, User.id == Vendor.owner_id), q).order_by(*_order(q))).all()
+        _listed(today).add_columns(Vendor.tier_points, Vendor.last_decided_at,
+                                   Vendor.record_count), q).order_by(*_order(q))).all()
     categories: dict[int, list[DataCategory]] = {}
     for vendor_id, category in session.execute(
             select(VendorDataCategory.vendor_id, VendorDataCategory.category)
@@ -411,10 +422,9 @@ def export_vendors(session: Session, actor: Actor, q: VendorQuery,
         categories.setdefault(vendor_id, []).append(category)
     audit.record(session, actor, "vendor.export", details={
         "filters": _filters_of(q), "searched": bool(q.text), "rows": len(rows)})
-    # The NDA flag is an EXISTS, which SQLite returns as 0 or 1.
-    return [ExportedVendor(*row[:11], nda_in_force=bool(row[11]), record_count=row[12],
-                           created_at=row[13], categories=tuple(categories.get(row[0], ())))
-            for row in rows]
+    return [ExportedVendor(**vars(_listed_vendor(row)), tier_points=row[11],
+                           last_decided_at=row[12], record_count=row[13],
+                           categories=tuple(categories.get(row[0], ()))) for row in rows]
 
 
 def tier_counts(session: Session) -> dict[RiskTier, int]:

@@ -11,7 +11,6 @@ from vendorrisk.accounts import service as accounts
 from vendorrisk.accounts.roles import INTERNAL_ROLES, VENDOR_EDITORS
 from vendorrisk.agreements import service as agreements
 from vendorrisk.agreements.domain import standing
-from vendorrisk.agreements.queries import with_nda_in_force
 from vendorrisk.assessments import service as assessments
 from vendorrisk.csv_export import csv_response
 from vendorrisk.dashboard import charts, portfolio
@@ -104,9 +103,8 @@ def _details_from(form: VendorForm) -> vendors.VendorDetails:
 @roles(INTERNAL_ROLES)
 def index() -> str:
     query = _query_from_request()
-    page = vendors.list_vendors(db.session(), current_actor(), query)
-    covered = with_nda_in_force(db.session(), [v.id for v in page.vendors], clock.now().date())
-    return render_template("vendors/list.html", page=page, query=query, covered=covered,
+    page = vendors.list_vendors(db.session(), current_actor(), query, clock.now().date())
+    return render_template("vendors/list.html", page=page, query=query,
                            owners=accounts.users_with_roles(db.session(), VENDOR_EDITORS),
                            kinds=VendorKind, tiers=RiskTier, statuses=VendorStatus,
                            bands=ScoreBand, buckets=buckets())
@@ -168,12 +166,14 @@ def _render_detail(vendor_id: int, contact_form: ContactForm, status: int = 200
     trend = portfolio.score_trend(db.session(), vendor.id)
     today, warn_days = clock.now().date(), int(current_app.config["AGREEMENT_WARNING_DAYS"])
     cadence = Cadence.from_months(current_app.config["REASSESSMENT_MONTHS"])
+    firm_agreements = agreements.of_vendor(db.session(), vendor.id)
+    nda = agreements.nda_standing_among(firm_agreements, today, warn_days)
     return render_template("vendors/detail.html", vendor=vendor, today=today,
                            holdings=sharing.holdings(db.session(), current_actor(), vendor,
-                                                     today, cadence, warn_days),
+                                                     today, cadence, warn_days, nda),
                            agreements=[(a, standing(a.dates, today, warn_days))
-                                       for a in agreements.of_vendor(db.session(), vendor.id)],
-                           nda=agreements.nda_standing(db.session(), vendor.id, today, warn_days),
+                                       for a in firm_agreements],
+                           nda=nda,
                            explanation=vendors.explain_tier(vendor), status_form=status_form,
                            contact_form=contact_form, delete_form=PostForm(),
                            assessments=assessments.assessments_of(db.session(), vendor.id),
