@@ -227,7 +227,7 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int, log_path: Path) -
                 with urllib.request.urlopen(base + "/healthz", timeout=5) as response:  # noqa: S310
                     if response.status == 200:
                         break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):  # refused, reset, or slow to boot
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn {app_spec} did not start; see {log_path}")
